@@ -14,7 +14,13 @@ export interface MetricSpec {
   readonly goal: Goal;
   /** Once any trial reaches it, no new trials are started. */
   readonly target?: number;
+  /** W&B `impute` (filled: worst): the value bayes uses for failed/crashed/stopped runs. */
+  readonly impute?: ImputeStrategy;
+  /** W&B `impute_while_running` (filled: 'false'): if set, bayes treats running runs as observed this way. */
+  readonly imputeWhileRunning?: ImputeStrategy | 'false';
 }
+
+export type ImputeStrategy = 'latest' | 'best' | 'worst';
 
 /** `early_terminate: {type: hyperband, ...}` as written, defaults filled (W&B semantics). */
 export interface HyperbandSpec {

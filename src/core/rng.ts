@@ -31,15 +31,20 @@ export class Rng {
   private d: number;
   private spareNormal: number | undefined;
 
-  /** `seed` may be any number or string; parts are mixed in order. */
+  /** `seed` may be any numbers or strings; parts are mixed in order (order matters). */
   constructor(...seedParts: Array<number | string>) {
-    const st = { s: 0x2545f491 };
+    // Fold every part into a 32-bit hash through murmur3's finaliser (a bijection), so that
+    // (1, 'x', 0) and (0, 'x', 1) and neighbouring (seed, trial) pairs give unrelated streams.
+    let h = 0x2545f491;
     for (const part of seedParts) {
-      const x = typeof part === 'number' ? (Number.isInteger(part) ? part : hashString(String(part))) : hashString(part);
-      // fold high bits of large integers too
-      st.s = (st.s ^ (x >>> 0) ^ Math.floor(x / 4294967296)) | 0;
-      splitmix32(st);
+      if (typeof part === 'number' && Number.isSafeInteger(part)) {
+        h = fmix32((h ^ (part >>> 0)) + 0x9e3779b9);
+        h = fmix32((h ^ (Math.floor(part / 4294967296) >>> 0)) + 0x7f4a7c15);
+      } else {
+        h = fmix32((h ^ hashString(String(part))) + 0x632be5ab);
+      }
     }
+    const st = { s: h | 0 };
     this.a = splitmix32(st);
     this.b = splitmix32(st);
     this.c = splitmix32(st);
@@ -128,6 +133,16 @@ export class Rng {
   static derive(seed: number, ...parts: Array<number | string>): Rng {
     return new Rng(seed, ...parts);
   }
+}
+
+function fmix32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 function rotl(x: number, k: number): number {

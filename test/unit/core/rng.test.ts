@@ -9,6 +9,13 @@ describe('Rng', () => {
     expect(Array.from({ length: 5 }, () => b.random())).toEqual(xs);
     expect(new Rng(42, 'tpe', 8).random()).not.toEqual(xs[0]);
   });
+  it('gives unrelated streams for neighbouring (seed, trial) pairs and for swapped parts', () => {
+    const firsts = new Set<number>();
+    for (let seed = 0; seed < 100; seed++) for (let t = 0; t < 100; t++) firsts.add(new Rng(seed, 'x', t).nextUint32());
+    expect(firsts.size).toBeGreaterThan(9990);
+    expect(new Rng(1, 'x', 0).random()).not.toEqual(new Rng(0, 'x', 1).random());
+    expect(new Rng(2 ** 40).random()).not.toEqual(new Rng(0).random());
+  });
   it('draws uniform doubles in [0,1) with the right mean and normals with unit variance', () => {
     const r = new Rng(1);
     let s = 0;

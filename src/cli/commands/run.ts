@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { loadSweepFile } from '../../config/index.js';
+import type { ResolvedSweep } from '../../config/types.js';
+import { EXIT, formatViolation } from '../../core/errors.js';
+import { LocalSweepStore } from '../../coordinator/file-store.js';
+import { LocalRunner, type RunnerEvent } from '../../coordinator/local-runner.js';
+import { createEarlyStop } from '../../early-stop/registry.js';
+import { CommandExecutor } from '../../executor/command.js';
+import { createSampler } from '../../search/registry.js';
+import { chooseSeed, JSON_OPTION, newSweepId, positiveInt, RUNS_DIR_OPTION, runsDir } from '../common.js';
+import { handle } from '../errors.js';
+import { ProgressLine } from '../output.js';
+import { describeTrialEnd, progressText, sweepSummary, printSummary } from '../summary.js';
+
+interface Args {
+  file: string;
+  parallel?: number;
+  seed?: number;
+  grace?: number;
+  json: boolean;
+  'runs-dir'?: string;
+}
+
+/**
+ * W&B resolves `program` against the agent's working directory. We do too, and fall back to the
+ * config file's folder when the program is not found there, so `ff run path/to/sweep.yaml` works
+ * from anywhere.
+ */
+function trialCwd(sweep: ResolvedSweep, file: string): string {
+  const program = sweep.program;
+  if (program === undefined || isAbsolute(program) || existsSync(resolve(program))) return process.cwd();
+  const beside = dirname(resolve(file));
+  return existsSync(resolve(beside, program)) ? beside : process.cwd();
+}
+
+export const runCommand = {
+  command: 'run <file>',
+  describe: 'Run a whole sweep on this machine (no Redis): trials run as local processes',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'Sweep config file' })
+      .options({
+        parallel: { type: 'number', alias: 'p', describe: 'Trials to run at once', default: 1 },
+        seed: { type: 'number', describe: 'Sweep seed; same seed, same suggestions (default: random, printed)' },
+        grace: { type: 'number', describe: 'Seconds between SIGTERM and SIGKILL when a trial is stopped', default: 30 },
+        ...RUNS_DIR_OPTION,
+        ...JSON_OPTION,
+      })
+      .example('$0 run sweeps/demo.yaml --parallel 2 --seed 0', 'run the demo sweep, two trials at a time')
+      .epilogue('Ctrl-C stops the sweep: running trials get SIGTERM (SIGKILL after --grace seconds). Exit codes: 0 the sweep ran to its end, 1 every trial failed, 2 invalid config or usage, 130 interrupted.'),
+  handler: handle<Args>(async (args) => {
+    const sweep = loadSweepFile(args.file, { onWarning: (w) => process.stderr.write(`warning: ${args.file}: ${formatViolation(w)}\n`) });
+    const parallel = positiveInt('parallel', args.parallel, 1);
+    const seed = chooseSeed(args.seed);
+    const graceMs = Math.max(0, (args.grace ?? 30) * 1000);
+    const dir = runsDir(args['runs-dir']);
+    const id = newSweepId();
+    const store = LocalSweepStore.create(dir, sweep, { id, source: resolve(args.file), seed, createdAt: new Date().toISOString(), state: 'running' });
+    const err = process.stderr;
+    const progress = new ProgressLine(err);
+    const started = Date.now();
+    err.write(`sweep ${id}: ${sweep.name ?? args.file} (${sweep.method}, seed ${seed}, ${parallel} at a time) → ${store.dir}\n`);
+
+    const onEvent = (e: RunnerEvent): void => {
+      if (e.type === 'trial-start' && !progress.live) progress.log(`trial ${e.trial.number} started`);
+      if (e.type === 'stop') progress.log(`trial ${e.trial.number}: ${e.decision.explanation}`);
+      if (e.type === 'trial-end') progress.log(describeTrialEnd(sweep, e.trial));
+      progress.update(progressText(sweep, store.trials, Date.now() - started));
+    };
+
+    const cancel = new AbortController();
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts += 1;
+      if (interrupts === 1) {
+        progress.log('interrupted: stopping running trials (Ctrl-C again to exit now)');
+        cancel.abort('interrupted by the user (Ctrl-C)');
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    try {
+      const runner = new LocalRunner({
+        sweep,
+        store,
+        sampler: createSampler(sweep),
+        earlyStop: createEarlyStop(sweep),
+        executor: new CommandExecutor({ program: sweep.program, command: sweep.command, cwd: trialCwd(sweep, args.file), graceMs }),
+        parallel,
+        signal: cancel.signal,
+        onEvent,
+      });
+      await runner.run();
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      progress.done();
+    }
+    const summary = sweepSummary(sweep, store);
+    if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printSummary(process.stdout, sweep, store, summary);
+    if (cancel.signal.aborted) return 130;
+    const { trials } = store;
+    return trials.length > 0 && trials.every((t) => t.state === 'failed') ? EXIT.failure : EXIT.ok;
+  }),
+};

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * `ff` / `feature-forge`: the command line. Exit codes: 0 ok, 1 failure, 2 bad usage or invalid
+ * config (130 when interrupted).
+ */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT } from '../core/errors.js';
+import { previewCommand } from './commands/preview.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { validateCommand } from './commands/validate.js';
+import { reportError } from './errors.js';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('ff')
+    .usage('$0 <command> [options]\n\nfeature-forge: W&B-format hyperparameter sweeps (grid, random, TPE, hyperband) run on this machine or across many.')
+    .command(validateCommand)
+    .command(previewCommand)
+    .command(runCommand)
+    .command(statusCommand)
+    .demandCommand(1, 'Name a command (see the list above).')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(version())
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .epilogue('Run `ff <command> --help` for a command\'s options. Docs: README.md.')
+    .fail((msg, err) => {
+      if (err) {
+        process.exitCode = reportError(err);
+        return;
+      }
+      process.stderr.write(`error: ${msg}\nRun \`ff --help\` (or \`ff <command> --help\`) for usage.\n`);
+      process.exitCode = EXIT.usage;
+    });
+  await cli.parseAsync();
+}
+
+main(hideBin(process.argv)).catch((err: unknown) => {
+  process.exitCode = reportError(err);
+});
