@@ -31,6 +31,8 @@ export interface TrialDetail extends TrialRecord {
   params: FlatParams;
   metricHistory: number[];
   attempt: number;
+  /** Fencing token within an attempt: increases when a trial is handed back and sent again. */
+  dispatch?: number;
   readonly createdAt: string;
   startedAt?: string;
   endedAt?: string;

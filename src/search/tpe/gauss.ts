@@ -17,6 +17,9 @@
  *    in whichever tail keeps precision, as its `ppf` does.
  *  - Φ⁻¹ start: Abramowitz & Stegun 26.2.23 (|error| < 4.5e−4), then Newton on log Φ, which is
  *    concave, so the iteration converges monotonically once left of the root.
+ *  - exp for x ≤ 0 in the log-sum-exp loops: Tang's table-driven method (ACM TOMS 15, 1989):
+ *    x = (32m + j)·ln2/32 + r, e^r by a short polynomial, 2^{j/32} from a table; ln 2 split into
+ *    fdlibm's high/low parts for an exact reduction.
  */
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -145,4 +148,27 @@ export function truncNormPpf(u: number, a: number, b: number): number {
   if (logP <= LOG_HALF) x = ndtriLog(logP);
   else x = -ndtriLog(logAddExp(logNdtr(-b), Math.log1p(-u) + logMass));
   return x < a ? a : x > b ? b : x;
+}
+
+// e^x for the log-sum-exp loops, where Math.exp dominates: x = (m + j/32)·ln 2 + r with
+// |r| ≤ ln 2/64, e^r by its Taylor polynomial to r⁶ (remainder < 4e−18), 2^{j/32} from a table.
+const EXP_N = 32;
+const EXP_INV_L = EXP_N / Math.LN2;
+// ln 2 split as in fdlibm: the high part has 32 significant bits, so k·L_HI is exact for |k| < 2^21
+const EXP_L_HI = 6.93147180369123816490e-1 / EXP_N;
+const EXP_L_LO = 1.90821492927058770002e-10 / EXP_N;
+const EXP_SHIFT = 6755399441055744; // 1.5·2^52: adding it rounds to the nearest integer
+const EXP_TABLE = Float64Array.from({ length: EXP_N }, (_, j) => Math.pow(2, j / EXP_N));
+const POW2_NEG = Float64Array.from({ length: 1100 }, (_, m) => Math.pow(2, -m));
+
+/** e^x for −1000 < x ≤ 0 (relative error ~2e−16); 0 below −745. */
+export function expNonPositive(x: number): number {
+  const t = x * EXP_INV_L + EXP_SHIFT;
+  const k = t - EXP_SHIFT; // round(x·32/ln 2), ≤ 0
+  const r = x - k * EXP_L_HI - k * EXP_L_LO;
+  const ki = k | 0;
+  const j = ki & (EXP_N - 1); // k = 32·m + j with j ∈ [0, 32), m ≤ 0
+  const negM = -(ki >> 5);
+  const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720))))));
+  return negM < 1100 ? p * EXP_TABLE[j]! * POW2_NEG[negM]! : 0;
 }

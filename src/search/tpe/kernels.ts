@@ -13,11 +13,14 @@
  *    Ties in the sort keep trial order (numpy's argsort leaves them unspecified).
  *  - Categorical: kernel i gives p(c) ∝ priorWeight/(N+1) + [c = c_i]; the prior kernel is uniform.
  *
- * Speed: discrete dimensions record their distinct (μ, σ) pairs, so interval masses are computed
- * once per pair, as Optuna's `_unique_inverse_2d` does (integer observations repeat a lot); their
- * centres are sorted by counting on the grid, in O(N).
+ * Speed: no O(N log N) sort where O(N) does. Continuous centres under the magic clip go into
+ * buckets of width σ_min (≤ 100 buckets): a gap inside a bucket is < σ_min, so it can only matter
+ * through the clip, and only each bucket's first/last centre needs its true outer gap. Discrete
+ * centres are sorted by counting on the grid, and their distinct (μ, σ) pairs recorded, so interval
+ * masses are computed once per pair, as Optuna's `_unique_inverse_2d` does.
  */
 import { LOG_SQRT_2PI, logGaussMass } from './gauss.js';
+import { argsortStable, countingSort } from './sorting.js';
 import type { CategoricalModel, NumericModel } from './space.js';
 
 export interface KernelParams {
@@ -56,6 +59,8 @@ export interface CategoricalKernels {
 export type Kernels = NumericKernels | CategoricalKernels;
 
 const EPS = 1e-12;
+/** Bucketed bandwidths need range/minSigma buckets: 100 at most with the magic clip. */
+const MAX_BUCKETS = 4096;
 
 /** Bounds in the transformed space: widened by step/2 when discrete, in ln space when log. */
 export function transformedBounds(m: NumericModel): [number, number] {
@@ -77,9 +82,12 @@ export function numericKernels(m: NumericModel, obs: Float64Array, params: Kerne
   if (n > 0) {
     const minSigma = params.considerMagicClip ? range / Math.min(100, n + 2) : EPS;
     const grid = discrete && !m.log ? { low: m.low, step: m.step, size: Math.round((m.high - m.low) / m.step) + 1 } : undefined;
-    const [sorted, order] = grid !== undefined && grid.size <= 4 * n + 1024 ? countingSort(mu.subarray(0, n), grid) : argsortStable(mu.subarray(0, n));
-    bandwidths(sorted, order, lowT, highT, params.considerEndpoints, minSigma, range, sigma);
-    if (pairOf !== undefined) distinctPairs(sorted, order, sigma, pairOf, firstKernel);
+    if (!discrete && range / minSigma <= MAX_BUCKETS) bucketBandwidths(mu.subarray(0, n), lowT, highT, params.considerEndpoints, minSigma, range, sigma);
+    else {
+      const [sorted, order] = grid !== undefined && grid.size <= 4 * n + 1024 ? countingSort(mu.subarray(0, n), grid) : argsortStable(mu.subarray(0, n));
+      bandwidths(sorted, order, lowT, highT, params.considerEndpoints, minSigma, range, sigma);
+      if (pairOf !== undefined) distinctPairs(sorted, order, sigma, pairOf, firstKernel);
+    }
   }
   mu[n] = 0.5 * (lowT + highT);
   sigma[n] = range;
@@ -162,86 +170,67 @@ function distinctPairs(sorted: Float64Array, order: Int32Array, sigma: Float64Ar
   }
 }
 
-/** Stable counting sort of values on a grid low + g·step, g ∈ [0, size). */
-function countingSort(keys: Float64Array, grid: { low: number; step: number; size: number }): [Float64Array, Int32Array] {
-  const n = keys.length;
-  const g = new Int32Array(n);
-  const start = new Int32Array(grid.size + 1);
-  for (let i = 0; i < n; i++) {
-    const j = Math.min(grid.size - 1, Math.max(0, Math.round((keys[i]! - grid.low) / grid.step)));
-    g[i] = j;
-    start[j + 1]!++;
-  }
-  for (let j = 0; j < grid.size; j++) start[j + 1]! += start[j]!;
-  const sorted = new Float64Array(n);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const pos = start[g[i]!]!++;
-    sorted[pos] = keys[i]!;
-    order[pos] = i;
-  }
-  return [sorted, order];
-}
-
 /**
- * Sorted copy of `keys` and the permutation that sorts them, ties in index order: a bottom-up
- * merge sort over (key, index) pairs after insertion-sorting runs of 16.
+ * The same bandwidths as {@link bandwidths} without sorting, valid when σ_min ≥ range/MAX_BUCKETS.
+ * In sorted order (ties by index) a centre's neighbours lie in its bucket unless it is the
+ * bucket's first (left neighbour: the previous non-empty bucket's max) or last (right neighbour:
+ * the next one's min). Gaps inside a bucket are < σ_min, so they enter max(left, right) as 0 and
+ * the clip restores σ_min.
  */
-export function argsortStable(keys: Float64Array): [Float64Array, Int32Array] {
-  const n = keys.length;
-  let ka = keys.slice();
-  let ia = new Int32Array(n);
-  for (let i = 0; i < n; i++) ia[i] = i;
-  const RUN = 16;
-  for (let lo = 0; lo < n; lo += RUN) {
-    const hi = Math.min(lo + RUN, n);
-    for (let i = lo + 1; i < hi; i++) {
-      const k = ka[i]!;
-      const x = ia[i]!;
-      let j = i - 1;
-      while (j >= lo && ka[j]! > k) {
-        ka[j + 1] = ka[j]!;
-        ia[j + 1] = ia[j]!;
-        j--;
-      }
-      ka[j + 1] = k;
-      ia[j + 1] = x;
+function bucketBandwidths(mus: Float64Array, low: number, high: number, endpoints: boolean, minSigma: number, maxSigma: number, sigmaOut: Float64Array): void {
+  const n = mus.length;
+  const nb = Math.max(1, Math.ceil((high - low) / minSigma));
+  const bucket = new Int32Array(n);
+  const bMin = new Float64Array(nb).fill(Infinity);
+  const bMax = new Float64Array(nb).fill(-Infinity);
+  const bMinIdx = new Int32Array(nb); // first index holding the minimum (stable order)
+  const bMaxIdx = new Int32Array(nb); // last index holding the maximum
+  for (let i = 0; i < n; i++) {
+    const x = mus[i]!;
+    const b = Math.min(nb - 1, Math.max(0, Math.floor((x - low) / minSigma)));
+    bucket[i] = b;
+    if (x < bMin[b]!) {
+      bMin[b] = x;
+      bMinIdx[b] = i;
+    }
+    if (x >= bMax[b]!) {
+      bMax[b] = x;
+      bMaxIdx[b] = i;
     }
   }
-  let kb = new Float64Array(n);
-  let ib = new Int32Array(n);
-  for (let width = RUN; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      let o = lo;
-      // the right run wins only when strictly smaller: stable
-      while (i < mid && j < hi) {
-        if (ka[j]! < ka[i]!) {
-          kb[o] = ka[j]!;
-          ib[o++] = ia[j++]!;
-        } else {
-          kb[o] = ka[i]!;
-          ib[o++] = ia[i++]!;
-        }
-      }
-      for (; i < mid; i++, o++) {
-        kb[o] = ka[i]!;
-        ib[o] = ia[i]!;
-      }
-      for (; j < hi; j++, o++) {
-        kb[o] = ka[j]!;
-        ib[o] = ia[j]!;
-      }
+  // the nearest value on each side outside a bucket (the bounds past the ends)
+  const before = new Float64Array(nb);
+  const after = new Float64Array(nb);
+  let prev = low;
+  let firstBucket = -1;
+  for (let b = 0; b < nb; b++) {
+    before[b] = prev;
+    if (bMax[b]! > -Infinity) {
+      prev = bMax[b]!;
+      if (firstBucket < 0) firstBucket = b;
     }
-    const tk = ka;
-    ka = kb;
-    kb = tk;
-    const ti = ia;
-    ia = ib;
-    ib = ti;
   }
-  return [ka, ia];
+  let next = high;
+  let lastBucket = -1;
+  for (let b = nb - 1; b >= 0; b--) {
+    after[b] = next;
+    if (bMin[b]! < Infinity) {
+      next = bMin[b]!;
+      if (lastBucket < 0) lastBucket = b;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const b = bucket[i]!;
+    const x = mus[i]!;
+    const first = bMinIdx[b] === i;
+    const last = bMaxIdx[b] === i;
+    let left = first ? x - before[b]! : 0;
+    let right = last ? after[b]! - x : 0;
+    if (!endpoints && n >= 2) {
+      if (first && b === firstBucket) left = 0; // the smallest centre uses its inner gap only
+      if (last && b === lastBucket) right = 0; // the largest likewise
+    }
+    const s = left > right ? left : right;
+    sigmaOut[i] = s < minSigma ? minSigma : s > maxSigma ? maxSigma : s;
+  }
 }

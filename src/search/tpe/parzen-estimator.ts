@@ -21,8 +21,9 @@
  * discrete estimator (independent TPE) sums its kernels per choice / per pair in advance.
  */
 import type { Rng } from '../../core/rng.js';
-import { logGaussMass, truncNormPpf } from './gauss.js';
+import { expNonPositive, logGaussMass, truncNormPpf } from './gauss.js';
 import { categoricalKernels, numericKernels } from './kernels.js';
+import { LSE_CUTOFF, mixtureLogPdf } from './log-pdf.js';
 import type { CategoricalKernels, KernelParams, Kernels, NumericKernels } from './kernels.js';
 import type { DimModel } from './space.js';
 
@@ -31,8 +32,37 @@ export interface ParzenParams extends KernelParams {
   readonly weights: (n: number) => ArrayLike<number>;
 }
 
-/** log-sum-exp ignores terms this far (in nats) below the largest one. */
-const LSE_CUTOFF = 40;
+/** Normalised mixture weights of N observations and the prior kernel (last), and their logs. */
+export interface MixtureWeights {
+  readonly weights: Float64Array;
+  readonly logWeights: Float64Array;
+}
+
+/**
+ * [weights(N)…, priorWeight] normalised (only the prior when N = 0). Estimators of the same
+ * suggestion share it (pass it to the constructor) rather than recomputing N logs each.
+ */
+export function mixtureWeights(n: number, params: ParzenParams): MixtureWeights {
+  const w = new Float64Array(n + 1);
+  if (n === 0) w[0] = 1;
+  else {
+    const given = params.weights(n);
+    for (let i = 0; i < n; i++) w[i] = given[i]!;
+    w[n] = params.priorWeight;
+  }
+  let total = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!(w[i]! >= 0 && Number.isFinite(w[i]!))) throw new RangeError(`weights must be finite and non-negative, got ${w[i]} for n = ${n}`);
+    total += w[i]!;
+  }
+  if (!(total > 0)) throw new RangeError(`weights must not all be zero (n = ${n})`);
+  const lw = new Float64Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    w[i] = w[i]! / total;
+    lw[i] = Math.log(w[i]!);
+  }
+  return { weights: w, logWeights: lw };
+}
 
 export class ParzenEstimator {
   readonly nKernels: number;
@@ -44,40 +74,26 @@ export class ParzenEstimator {
   private readonly choiceLogPdf?: Float64Array;
   /** One discrete dimension: log of the summed weights of each (μ, σ) pair. */
   private readonly pairLogWeight?: Float64Array;
+  /** One continuous dimension: log weight + log normaliser per kernel. */
+  private readonly kernelBase?: Float64Array;
 
   /**
    * @param models one per dimension
    * @param observations one column per dimension of internal (untransformed) values, all of
    *   length N, oldest first
    */
-  constructor(models: readonly DimModel[], observations: readonly Float64Array[], params: ParzenParams) {
+  constructor(models: readonly DimModel[], observations: readonly Float64Array[], params: ParzenParams, mixture?: MixtureWeights) {
     if (!(params.priorWeight >= 0)) throw new RangeError(`priorWeight must be non-negative, got ${params.priorWeight}`);
     const n = observations.length > 0 ? observations[0]!.length : 0;
     this.nKernels = n + 1;
-    const w = new Float64Array(this.nKernels);
-    if (n === 0) w[0] = 1;
-    else {
-      const given = params.weights(n);
-      for (let i = 0; i < n; i++) w[i] = given[i]!;
-      w[n] = params.priorWeight;
-    }
-    let total = 0;
-    for (let i = 0; i < w.length; i++) {
-      if (!(w[i]! >= 0 && Number.isFinite(w[i]!))) throw new RangeError(`weights must be finite and non-negative, got ${w[i]} for n = ${n}`);
-      total += w[i]!;
-    }
-    if (!(total > 0)) throw new RangeError(`weights must not all be zero (n = ${n})`);
-    const lw = new Float64Array(w.length);
-    for (let i = 0; i < w.length; i++) {
-      w[i] = w[i]! / total;
-      lw[i] = Math.log(w[i]!);
-    }
-    this.weights = w;
-    this.logWeights = lw;
+    const { weights, logWeights } = mixture !== undefined && mixture.weights.length === n + 1 ? mixture : mixtureWeights(n, params);
+    this.weights = weights;
+    this.logWeights = logWeights;
     this.dims = models.map((m, d) => (m.kind === 'categorical' ? categoricalKernels(m, observations[d]!, params.priorWeight) : numericKernels(m, observations[d]!, params)));
     const only = this.dims.length === 1 ? this.dims[0]! : undefined;
-    if (only?.kind === 'categorical') this.choiceLogPdf = choiceLogPdf(only, w);
-    else if (only?.kind === 'numeric' && only.pairOf !== undefined) this.pairLogWeight = pairLogWeight(only, w);
+    if (only?.kind === 'categorical') this.choiceLogPdf = choiceLogPdf(only, weights);
+    else if (only?.kind === 'numeric' && only.pairOf !== undefined) this.pairLogWeight = pairLogWeight(only, weights);
+    else if (only?.kind === 'numeric') this.kernelBase = logWeights.map((lw, i) => lw + only.logNorm[i]!);
   }
 
   /** `size` draws; one Float64Array of internal values per dimension. */
@@ -104,29 +120,17 @@ export class ParzenEstimator {
       for (let s = 0; s < size; s++) out[s] = this.choiceLogPdf[samples[0]![s]!] ?? -Infinity;
       return out;
     }
+    if (this.kernelBase !== undefined) {
+      for (let s = 0; s < size; s++) out[s] = continuousLogPdf(this.dims[0] as NumericKernels, this.kernelBase, samples[0]![s]!);
+      return out;
+    }
     const memo = this.dims.map(() => new Map<number, Float64Array>());
     if (this.pairLogWeight !== undefined) {
       const kd = this.dims[0] as NumericKernels;
       for (let s = 0; s < size; s++) out[s] = logSumExp(pairLogPdf(kd, samples[0]![s]!, memo[0]!), this.pairLogWeight);
       return out;
     }
-    const buf = new Float64Array(this.nKernels);
-    for (let s = 0; s < size; s++) {
-      buf.set(this.logWeights);
-      for (let d = 0; d < this.dims.length; d++) {
-        const kd = this.dims[d]!;
-        const x = samples[d]![s]!;
-        if (kd.kind === 'categorical') addCategorical(kd, x, buf);
-        else if (kd.model.step === 0) addContinuous(kd, x, buf);
-        else {
-          const perPair = pairLogPdf(kd, x, memo[d]!);
-          const pairOf = kd.pairOf!;
-          for (let i = 0; i < buf.length; i++) buf[i] = buf[i]! + perPair[pairOf[i]!]!;
-        }
-      }
-      out[s] = logSumExp(buf);
-    }
-    return out;
+    return mixtureLogPdf(this.dims, this.logWeights, samples, (kd, d, x) => pairLogPdf(kd, x, memo[d]!));
   }
 }
 
@@ -143,9 +147,28 @@ function logSumExp(v: Float64Array, offset?: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const x = offset === undefined ? v[i]! : v[i]! + offset[i]!;
-    if (x > floor) sum += Math.exp(x - max);
+    if (x > floor) sum += expNonPositive(x - max);
   }
   return max + Math.log(sum);
+}
+
+/** One continuous dimension: streamed log-sum-exp of base_i − z_i²/2, no intermediate array. */
+function continuousLogPdf(kd: NumericKernels, base: Float64Array, x: number): number {
+  const xt = kd.model.log ? Math.log(x) : x;
+  if (!(xt >= kd.lowT && xt <= kd.highT)) return -Infinity;
+  const mu = kd.mu;
+  const inv = kd.invSigma;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < base.length; i++) {
+    const z = (xt - mu[i]!) * inv[i]!;
+    const v = base[i]! - 0.5 * z * z;
+    if (v > max) {
+      sum = (max === -Infinity ? 0 : sum * expNonPositive(max - v)) + 1;
+      max = v;
+    } else if (v > max - LSE_CUTOFF) sum += expNonPositive(v - max);
+  }
+  return max === -Infinity ? max : max + Math.log(sum);
 }
 
 function choiceLogPdf(kd: CategoricalKernels, w: Float64Array): Float64Array {
@@ -225,28 +248,4 @@ function sampleNumeric(kd: NumericKernels, c: number, u: number): number {
   if (m.step > 0) x = m.low + Math.round((x - m.low) / m.step) * m.step;
   // continuous values only move by rounding (exp∘log), stepped ones by the snap
   return x < m.low ? m.low : x > m.high ? m.high : x;
-}
-
-function addCategorical(kd: CategoricalKernels, x: number, buf: Float64Array): void {
-  const lOwn = Math.log(kd.pOwn);
-  const lOther = Math.log(kd.pOther);
-  const ch = kd.choice;
-  const last = ch.length - 1;
-  for (let i = 0; i < last; i++) buf[i] = buf[i]! + (ch[i] === x ? lOwn : lOther);
-  buf[last] = buf[last]! - Math.log(kd.nChoices);
-}
-
-function addContinuous(kd: NumericKernels, x: number, buf: Float64Array): void {
-  const xt = kd.model.log ? Math.log(x) : x;
-  if (!(xt >= kd.lowT && xt <= kd.highT)) {
-    buf.fill(-Infinity);
-    return;
-  }
-  const mu = kd.mu;
-  const inv = kd.invSigma;
-  const ln = kd.logNorm;
-  for (let i = 0; i < buf.length; i++) {
-    const z = (xt - mu[i]!) * inv[i]!;
-    buf[i] = buf[i]! + ln[i]! - 0.5 * z * z;
-  }
 }

@@ -30,8 +30,8 @@ import { Rng } from '../../core/rng.js';
 import type { TrialRecord } from '../../core/trial.js';
 import { sample } from '../distributions.js';
 import type { Sampler, SearchContext, Suggestion } from '../types.js';
-import { ParzenEstimator } from './parzen-estimator.js';
-import type { ParzenParams } from './parzen-estimator.js';
+import { ParzenEstimator, mixtureWeights } from './parzen-estimator.js';
+import type { MixtureWeights, ParzenParams } from './parzen-estimator.js';
 import { buildSpace } from './space.js';
 import type { Dimension, TpeSpace } from './space.js';
 import { defaultGamma, defaultWeights, splitTrials } from './split.js';
@@ -99,20 +99,27 @@ export class TPESampler implements Sampler {
     const below = internalValues(split.below, dims);
     const above = internalValues(split.above, dims);
     const chosen = new Float64Array(dims.length);
+    // estimators over sets of the same size share their mixture weights
+    const weightMemo = new Map<number, MixtureWeights>();
+    const weightsFor = (n: number): MixtureWeights => {
+      let w = weightMemo.get(n);
+      if (w === undefined) weightMemo.set(n, (w = mixtureWeights(n, this.parzen)));
+      return w;
+    };
     const info: Record<string, unknown> = { sampler: 'tpe', phase: 'tpe', multivariate: o.multivariate, ...counts };
 
     let independent = dims.map((_, d) => d);
     if (o.multivariate) {
       const rel = relativeDims(dims.length, below, above, split.above);
       if (rel.length > 0) {
-        const score = this.sampleJoint(rel, dims, below, above, rng, chosen);
+        const score = this.sampleJoint(rel, dims, below, above, rng, chosen, weightsFor);
         info['score'] = score;
         independent = independent.filter((d) => !rel.includes(d));
       }
     }
     if (independent.length > 0) {
       const scores: Record<string, number> = {};
-      for (const d of independent) scores[dims[d]!.spec.name] = this.sampleJoint([d], dims, below, above, rng, chosen);
+      for (const d of independent) scores[dims[d]!.spec.name] = this.sampleJoint([d], dims, below, above, rng, chosen, weightsFor);
       if (o.multivariate) info['independent'] = scores;
       else info['scores'] = scores;
     }
@@ -130,10 +137,12 @@ export class TPESampler implements Sampler {
    * TPE over the dimensions `dd` jointly: estimators from the rows of each set that hold all of
    * them, nEiCandidates draws from l, best log l − log g. Writes the winner into `chosen`.
    */
-  private sampleJoint(dd: readonly number[], dims: readonly Dimension[], below: Values, above: Values, rng: Rng, chosen: Float64Array): number {
+  private sampleJoint(dd: readonly number[], dims: readonly Dimension[], below: Values, above: Values, rng: Rng, chosen: Float64Array, weightsFor: (n: number) => MixtureWeights): number {
     const models = dd.map((d) => dims[d]!.model);
-    const l = new ParzenEstimator(models, columns(below, dd), this.parzen);
-    const g = new ParzenEstimator(models, columns(above, dd), this.parzen);
+    const colsBelow = columns(below, dd);
+    const colsAbove = columns(above, dd);
+    const l = new ParzenEstimator(models, colsBelow, this.parzen, weightsFor(colsBelow[0]!.length));
+    const g = new ParzenEstimator(models, colsAbove, this.parzen, weightsFor(colsAbove[0]!.length));
     const candidates = l.sample(rng, this.options.nEiCandidates);
     const ll = l.logPdf(candidates);
     const lg = g.logPdf(candidates);

@@ -104,7 +104,9 @@ function quantizedFloatDim(spec: ParamSpec, low: number, high: number, log: bool
     model: { kind: 'numeric', low, high, step: 0, log },
     toInternal: (v) => {
       const x = num(v);
-      if (!(x >= (log ? 0 : low - q) && x <= high + q)) return NaN;
+      // rounding moves a value by at most q/2 (and never below 0 for log forms)
+      const slack = (q / 2) * (1 + TOL);
+      if (!(x >= Math.max(log ? 0 : -Infinity, low - slack) && x <= high + slack)) return NaN;
       return x < low ? low : x > high ? high : x;
     },
     toExternal: (x) => quantize(x, q, asInt),
@@ -137,8 +139,8 @@ function categoricalDim(spec: ParamSpec, values: readonly ParamValue[]): Dimensi
 
 /** Multiples k·q of q inside [min, max]; observed multiples that W&B's rounding put just outside are snapped in. */
 function steppedDim(spec: ParamSpec, min: number, max: number, q: number, asInt: boolean): Dimension | Fixed {
-  let kLow = Math.ceil(min / q - TOL);
-  let kHigh = Math.floor(max / q + TOL);
+  let kLow = Math.ceil(min / q - TOL) + 0; // + 0: no −0 bounds
+  let kHigh = Math.floor(max / q + TOL) + 0;
   const kRoundLow = roundHalfEven(min / q);
   const kRoundHigh = roundHalfEven(max / q);
   if (kLow > kHigh) kLow = kHigh = kRoundLow; // no multiple inside: the one W&B rounds to
@@ -166,8 +168,9 @@ function quantileDim(spec: ParamSpec, cdf: (x: number) => number, lowX: number, 
       let x = num(v);
       if (Number.isNaN(x)) return NaN;
       if (x < lowX || x > highX) {
-        // quantized forms can round just past the support (e.g. a q_beta value of 1.05)
-        if (!('q' in spec) || x < lowX - spec.q || x > highX + spec.q) return NaN;
+        // quantized forms can round up to q/2 past the support (e.g. a q_beta value of 1.05)
+        const slack = 'q' in spec ? (spec.q / 2) * (1 + TOL) : 0;
+        if (x < lowX - slack || x > highX + slack) return NaN;
         x = x < lowX ? lowX : highX;
       }
       const u = cdf(x);

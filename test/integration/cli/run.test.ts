@@ -164,3 +164,19 @@ describe('ff validate / preview / help', () => {
     expect(bad.stderr).toMatch(/Unknown|unknown/);
   });
 });
+
+describe('ff run determinism', () => {
+  it('gives the same trials, values and stops for the same seed (one trial at a time)', async () => {
+    const runs = tempDir();
+    const once = async (): Promise<Summary> => {
+      const r = await runCli(['run', 'sweeps/demo.yaml', '--seed', '11', '--json', '--runs-dir', runs], { env: { DEMO_EPOCH_MS: '0' }, timeoutMs: 120000 });
+      expect(r.code).toBe(0);
+      return parse(r.stdout);
+    };
+    const a = await once();
+    const b = await once();
+    const view = (s: Summary) => s.trials.map((t) => [t.params, t.state, t.value, t.steps]);
+    expect(view(b)).toEqual(view(a));
+    expect(a.sweep_id).not.toBe(b.sweep_id);
+  });
+});

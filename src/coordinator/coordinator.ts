@@ -1,0 +1,431 @@
+/**
+ * The coordinator: drives every active sweep from the trial store's event log.
+ *
+ *  - asks the sampler for a trial only when a live worker slot can run it (so bayes suggestions
+ *    are never a stale backlog; queued and running trials are known to the sampler),
+ *  - claims trials atomically in the store (run_cap and grid points exact, whatever the number of
+ *    workers or coordinators) and enqueues one job per claimed trial,
+ *  - applies the early-stop rule at every reported step and pushes stop requests to the worker,
+ *  - requeues the trials of lost workers (lease expired) as new attempts, up to `maxAttempts`,
+ *  - ends sweeps: grid exhausted, run_cap, metric.target, stop/cancel.
+ *
+ * It keeps no state of its own that is not in the store: a restarted coordinator reloads the
+ * sweeps, re-sends the jobs of queued trials (job ids make that idempotent) and goes on.
+ * The same class drives `ff run` (memory store and queue) and distributed sweeps (Redis).
+ */
+import { canonicalParams, isSearchable, nestParams } from '../core/params.js';
+import { bestValue, type TrialRecord } from '../core/trial.js';
+import { describeError } from '../core/errors.js';
+import type { ResolvedSweep } from '../config/types.js';
+import { createEarlyStop } from '../early-stop/registry.js';
+import type { EarlyStopRule, StopDecision } from '../early-stop/types.js';
+import { executorSpecFor } from '../executor/spec.js';
+import { jobId, type ExecutorSpec, type TrialJob, type TrialQueue } from '../queue/contract.js';
+import { createSampler } from '../search/registry.js';
+import type { Sampler } from '../search/types.js';
+import { admitNewTrial } from './policy.js';
+import type { ClaimRequest, StoreEvent, TrialStore, WorkerInfo } from './store.js';
+import type { SweepMeta, TrialDetail } from './types.js';
+
+export type CoordinatorEvent =
+  | { readonly type: 'trial-start'; readonly sweepId: string; readonly trial: TrialDetail }
+  | { readonly type: 'report'; readonly sweepId: string; readonly trial: TrialDetail }
+  | { readonly type: 'stop'; readonly sweepId: string; readonly trial: TrialDetail; readonly decision: StopDecision }
+  | { readonly type: 'requeue'; readonly sweepId: string; readonly trial: TrialDetail; readonly why: string }
+  | { readonly type: 'trial-end'; readonly sweepId: string; readonly trial: TrialDetail }
+  | { readonly type: 'sweep-end'; readonly sweepId: string; readonly meta: SweepMeta };
+
+export interface CoordinatorOptions {
+  readonly store: TrialStore;
+  readonly queue: TrialQueue;
+  /** Attempts per trial when workers are lost (default 3). */
+  readonly maxAttempts?: number;
+  /** How often leases are checked, in ms (default 1000). */
+  readonly leaseCheckMs?: number;
+  /** How often live workers are re-read, in ms (default 1000; worker events also trigger it). */
+  readonly workerCheckMs?: number;
+  /** Drive only these sweeps (default: every sweep in the store). */
+  readonly sweeps?: readonly string[];
+  /** Return from `run` once every driven sweep has ended (`ff run`). */
+  readonly exitWhenIdle?: boolean;
+  /** Working directory recorded in command jobs (only `ff run` sets it; remote workers use theirs). */
+  readonly commandCwd?: string;
+  readonly onEvent?: (event: CoordinatorEvent) => void;
+  readonly log?: (line: string) => void;
+}
+
+interface Active {
+  meta: SweepMeta;
+  readonly sweep: ResolvedSweep;
+  readonly trials: TrialDetail[];
+  readonly sampler: Sampler;
+  readonly earlyStop: EarlyStopRule | undefined;
+  readonly spec: ExecutorSpec;
+  /** Grid: claims carry the point's canonical key, so a point is never claimed twice. */
+  readonly keyNames: readonly string[] | undefined;
+  /** Why no further trial will be created, once known. */
+  exhausted?: string;
+  readonly stopRequested: Set<number>;
+  readonly lastBand: Map<number, number>;
+}
+
+const isInflight = (t: TrialRecord): boolean => t.state === 'queued' || t.state === 'running';
+
+export class Coordinator {
+  private readonly active = new Map<string, Active>();
+  private workers: WorkerInfo[] = [];
+  private cursor = '0-0';
+  private readonly maxAttempts: number;
+
+  constructor(private readonly opts: CoordinatorOptions) {
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
+  }
+
+  /** Trials of a driven sweep as the coordinator currently sees them. */
+  trials(sweepId: string): readonly TrialDetail[] {
+    return this.active.get(sweepId)?.trials ?? [];
+  }
+
+  sweepMeta(sweepId: string): SweepMeta | undefined {
+    return this.active.get(sweepId)?.meta;
+  }
+
+  /** Runs until `signal` aborts (or, with `exitWhenIdle`, until every driven sweep has ended). */
+  async run(signal: AbortSignal): Promise<void> {
+    const { store } = this.opts;
+    // Take the cursor first, then load: an event in between is seen twice, never missed.
+    this.cursor = await store.latestCursor();
+    await this.loadSweeps();
+    await this.refreshWorkers();
+    for (const a of this.active.values()) await this.resendQueued(a);
+    let nextLease = 0;
+    let nextWorkers = Date.now() + (this.opts.workerCheckMs ?? 1000);
+    const leaseEvery = this.opts.leaseCheckMs ?? 1000;
+    while (!signal.aborted) {
+      await this.fillAll();
+      await this.checkEnds();
+      if (this.opts.exitWhenIdle && this.allEnded()) return;
+      const now = Date.now();
+      const wait = Math.max(0, Math.min(250, nextLease - now, nextWorkers - now));
+      let batch;
+      try {
+        batch = await store.readEvents(this.cursor, wait, 1000);
+      } catch (err) {
+        this.log(`cannot read events (${describeError(err)}); retrying`);
+        await sleep(500);
+        continue;
+      }
+      this.cursor = batch.cursor;
+      for (const event of batch.events) await this.apply(event);
+      if (Date.now() >= nextWorkers) {
+        await this.refreshWorkers();
+        nextWorkers = Date.now() + (this.opts.workerCheckMs ?? 1000);
+      }
+      if (Date.now() >= nextLease) {
+        await this.recoverLeases();
+        nextLease = Date.now() + leaseEvery;
+      }
+    }
+  }
+
+  // --- loading ----------------------------------------------------------------------------------
+
+  private driven(id: string): boolean {
+    return this.opts.sweeps === undefined || this.opts.sweeps.includes(id);
+  }
+
+  private async loadSweeps(): Promise<void> {
+    const metas = await this.opts.store.listSweeps();
+    for (const meta of metas) {
+      if (!this.driven(meta.id) || meta.endedAt !== undefined) continue;
+      await this.loadSweep(meta.id);
+    }
+  }
+
+  private async loadSweep(id: string): Promise<Active | undefined> {
+    const { store } = this.opts;
+    const rec = await store.getSweep(id);
+    if (rec === undefined) return undefined;
+    let spec: ExecutorSpec;
+    try {
+      spec = executorSpecFor(rec.sweep, this.opts.commandCwd);
+    } catch (err) {
+      this.log(`sweep ${id}: ${describeError(err)}`);
+      await store.setSweepState(id, 'failed', describeError(err));
+      return undefined;
+    }
+    const trials = await store.getTrials(id);
+    const a: Active = {
+      meta: rec.meta,
+      sweep: rec.sweep,
+      trials,
+      sampler: createSampler(rec.sweep),
+      earlyStop: createEarlyStop(rec.sweep),
+      spec,
+      keyNames: rec.sweep.method === 'grid' ? rec.sweep.parameters.filter(isSearchable).map((p) => p.name) : undefined,
+      stopRequested: new Set(trials.filter((t) => t.stopReason !== undefined && isInflight(t)).map((t) => t.number)),
+      lastBand: new Map(),
+    };
+    this.active.set(id, a);
+    return a;
+  }
+
+  /** After a restart: jobs of queued trials may never have reached the queue. */
+  private async resendQueued(a: Active): Promise<void> {
+    const jobs = a.trials.filter((t) => t.state === 'queued').map((t) => this.job(a, t));
+    if (jobs.length > 0) await this.opts.queue.enqueue(jobs);
+  }
+
+  private job(a: Active, t: TrialDetail): TrialJob {
+    return {
+      v: 1,
+      sweepId: a.meta.id,
+      trialId: t.id,
+      number: t.number,
+      attempt: t.attempt,
+      dispatch: t.dispatch ?? 1,
+      params: t.params,
+      config: nestParams(a.sweep.parameters, t.params),
+      executor: a.spec,
+    };
+  }
+
+  // --- capacity and new trials ------------------------------------------------------------------
+
+  private async refreshWorkers(): Promise<void> {
+    try {
+      this.workers = await this.opts.store.liveWorkers();
+    } catch (err) {
+      this.log(`cannot list workers (${describeError(err)})`);
+    }
+  }
+
+  private capacity(sweepId: string | undefined): number {
+    let c = 0;
+    for (const w of this.workers) if (sweepId === undefined || w.sweeps === undefined || w.sweeps.includes(sweepId)) c += w.concurrency;
+    return c;
+  }
+
+  private async fillAll(): Promise<void> {
+    let globalFree = this.capacity(undefined);
+    for (const a of this.active.values()) globalFree -= a.trials.filter(isInflight).length;
+    for (const a of this.active.values()) {
+      if (globalFree <= 0) return;
+      const inflight = a.trials.filter(isInflight).length;
+      const free = Math.min(globalFree, this.capacity(a.meta.id) - inflight);
+      if (free <= 0) continue;
+      globalFree -= await this.fill(a, free);
+    }
+  }
+
+  /** Claims and enqueues up to `free` new trials; returns how many. */
+  private async fill(a: Active, free: number): Promise<number> {
+    if (a.meta.state !== 'running' || a.exhausted !== undefined) return 0;
+    const admission = admitNewTrial(a.sweep, a.meta.state, a.trials);
+    if (!admission.ok) {
+      if (admission.final) a.exhausted = admission.reason;
+      return 0;
+    }
+    const { sweep } = a;
+    const provisional: TrialRecord[] = [...a.trials];
+    const requests: ClaimRequest[] = [];
+    for (let i = 0; i < free; i++) {
+      if (sweep.runCap !== undefined && provisional.length >= sweep.runCap) break;
+      const number = provisional.length;
+      const suggestion = a.sampler.suggest({ sweep, trials: provisional, seed: a.meta.seed, trialNumber: number });
+      if (suggestion === null) {
+        if (requests.length === 0) a.exhausted = `search space exhausted after ${a.trials.length} trials`;
+        break;
+      }
+      requests.push({
+        params: suggestion.params,
+        ...(a.keyNames ? { key: canonicalParams(suggestion.params, a.keyNames) } : {}),
+        ...(suggestion.info ? { suggestion: suggestion.info } : {}),
+      });
+      provisional.push({ number, params: suggestion.params, state: 'queued', metricHistory: [] });
+    }
+    if (requests.length === 0) return 0;
+    const result = await this.opts.store.claimTrials(a.meta.id, requests, sweep.runCap);
+    let gap = false;
+    for (const t of result.claimed) {
+      if (t.number !== a.trials.length) gap = true;
+      a.trials[t.number] = t;
+    }
+    if (gap || result.refused.some((r) => r.reason === 'duplicate')) {
+      // another coordinator claimed too: reload so the sampler sees the truth
+      a.trials.splice(0, a.trials.length, ...(await this.opts.store.getTrials(a.meta.id)));
+    }
+    if (result.refused.some((r) => r.reason === 'not_running')) {
+      const rec = await this.opts.store.getSweep(a.meta.id);
+      if (rec) a.meta = rec.meta;
+    }
+    if (result.claimed.length > 0) await this.opts.queue.enqueue(result.claimed.map((t) => this.job(a, t)));
+    return result.claimed.length;
+  }
+
+  // --- events -------------------------------------------------------------------------------------
+
+  private async apply(e: StoreEvent): Promise<void> {
+    if (e.type === 'worker') {
+      await this.refreshWorkers();
+      return;
+    }
+    if (e.type === 'sweep') {
+      await this.onSweepEvent(e.sweepId);
+      return;
+    }
+    const a = this.active.get(e.sweepId);
+    if (a === undefined) return;
+    if (e.type === 'claimed') {
+      if (e.numbers.some((n) => a.trials[n] === undefined)) a.trials.splice(0, a.trials.length, ...(await this.opts.store.getTrials(a.meta.id)));
+      return;
+    }
+    let t = a.trials[e.number];
+    if (t === undefined) {
+      const fetched = await this.opts.store.getTrial(a.meta.id, e.number);
+      if (fetched === undefined) return;
+      a.trials[e.number] = fetched;
+      t = fetched;
+    }
+    switch (e.type) {
+      case 'started':
+        if (e.attempt !== t.attempt) return;
+        t.state = 'running';
+        t.worker = e.worker;
+        this.opts.onEvent?.({ type: 'trial-start', sweepId: a.meta.id, trial: t });
+        return;
+      case 'step':
+        if (e.attempt !== t.attempt || e.step < t.steps) return; // seen already (restart overlap)
+        if (e.step > t.steps) {
+          const fresh = await this.opts.store.getTrial(a.meta.id, e.number);
+          if (fresh) a.trials[e.number] = t = fresh;
+        } else {
+          t.steps += 1;
+          if (e.value !== undefined) {
+            t.metricHistory.push(e.value);
+            if (a.sweep.metric) t.value = bestValue(t.metricHistory, a.sweep.metric.goal);
+          }
+        }
+        if (t.state === 'queued') t.state = 'running';
+        this.opts.onEvent?.({ type: 'report', sweepId: a.meta.id, trial: t });
+        if (e.value !== undefined) await this.judge(a, t.number);
+        return;
+      case 'ended': {
+        if (e.attempt !== t.attempt) return;
+        const fresh = await this.opts.store.getTrial(a.meta.id, e.number);
+        if (fresh) a.trials[e.number] = t = fresh;
+        t.state = e.state;
+        this.opts.onEvent?.({ type: 'trial-end', sweepId: a.meta.id, trial: t });
+        return;
+      }
+      case 'requeued': {
+        const fresh = await this.opts.store.getTrial(a.meta.id, e.number);
+        if (fresh === undefined || fresh.state !== 'queued') return;
+        a.trials[e.number] = fresh;
+        a.stopRequested.delete(e.number);
+        a.lastBand.delete(e.number);
+        this.opts.onEvent?.({ type: 'requeue', sweepId: a.meta.id, trial: fresh, why: e.why });
+        await this.opts.queue.enqueue([this.job(a, fresh)]);
+        return;
+      }
+    }
+  }
+
+  private async onSweepEvent(id: string): Promise<void> {
+    if (!this.driven(id)) return;
+    let a = this.active.get(id);
+    if (a === undefined) {
+      a = await this.loadSweep(id);
+      if (a === undefined) return;
+    } else {
+      const rec = await this.opts.store.getSweep(id);
+      if (rec === undefined) {
+        this.active.delete(id);
+        return;
+      }
+      a.meta = rec.meta;
+    }
+    if (a.meta.state === 'cancelled') {
+      for (const t of a.trials) {
+        if (isInflight(t) && !a.stopRequested.has(t.number)) {
+          a.stopRequested.add(t.number);
+          await this.opts.store.requestStop(id, t.number, a.meta.endedReason ?? 'sweep cancelled');
+        }
+      }
+    }
+  }
+
+  /** Early stop at every report; a report can raise a band's bar for every running trial. */
+  private async judge(a: Active, reporter: number): Promise<void> {
+    const rule = a.earlyStop;
+    if (rule === undefined) return;
+    for (const t of a.trials) {
+      if (t.state !== 'running' || a.stopRequested.has(t.number)) continue;
+      const decision = rule.decide({ sweep: a.sweep, trials: a.trials, trialNumber: t.number });
+      if (decision.stop) {
+        a.stopRequested.add(t.number);
+        t.decision = decision;
+        t.stopReason = decision.explanation;
+        await this.opts.store.requestStop(a.meta.id, t.number, decision.explanation, decision);
+        this.opts.onEvent?.({ type: 'stop', sweepId: a.meta.id, trial: t, decision });
+      } else if (t.number === reporter && decision.band !== undefined && a.lastBand.get(t.number) !== decision.band) {
+        // keep the explanation of each band passed (not every report: that would double the writes)
+        a.lastBand.set(t.number, decision.band);
+        t.decision = decision;
+        await this.opts.store.setDecision(a.meta.id, t.number, decision);
+      }
+    }
+  }
+
+  // --- leases and ends ------------------------------------------------------------------------
+
+  private async recoverLeases(): Promise<void> {
+    let expired;
+    try {
+      expired = await this.opts.store.expiredLeases(Date.now());
+    } catch (err) {
+      this.log(`cannot check leases (${describeError(err)})`);
+      return;
+    }
+    for (const lease of expired) {
+      // the requeue itself arrives as a `requeued` event, which enqueues the job
+      await this.opts.store.recoverExpired(lease, this.maxAttempts, 'worker lost: its lease expired');
+    }
+  }
+
+  private async checkEnds(): Promise<void> {
+    for (const a of this.active.values()) {
+      const inflight = a.trials.some(isInflight);
+      if (a.meta.state === 'running') {
+        if (a.exhausted === undefined) {
+          const admission = admitNewTrial(a.sweep, a.meta.state, a.trials);
+          if (!admission.ok && admission.final) a.exhausted = admission.reason;
+        }
+        if (a.exhausted !== undefined && !inflight) {
+          const meta = await this.opts.store.setSweepState(a.meta.id, 'finished', a.exhausted);
+          if (meta) a.meta = meta;
+          this.ended(a);
+        }
+      } else if ((a.meta.state === 'stopped' || a.meta.state === 'cancelled' || a.meta.state === 'failed') && !inflight) {
+        this.ended(a);
+      }
+    }
+  }
+
+  private ended(a: Active): void {
+    this.active.delete(a.meta.id);
+    this.opts.onEvent?.({ type: 'sweep-end', sweepId: a.meta.id, meta: a.meta });
+  }
+
+  private allEnded(): boolean {
+    return this.active.size === 0;
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
