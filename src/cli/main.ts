@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT } from '../core/errors.js';
+import { agentCommand, workerCommand } from './commands/worker.js';
+import { controlCommands } from './commands/control.js';
+import { coordinatorCommand } from './commands/coordinator.js';
 import { previewCommand } from './commands/preview.js';
+import { sweepCommand } from './commands/sweep.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
@@ -30,6 +34,11 @@ export async function main(argv: string[]): Promise<void> {
     .command(previewCommand)
     .command(runCommand)
     .command(statusCommand)
+    .command(sweepCommand)
+    .command(coordinatorCommand)
+    .command(workerCommand)
+    .command(agentCommand)
+    .command(controlCommands)
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()

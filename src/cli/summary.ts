@@ -2,9 +2,8 @@
 import type { ResolvedSweep } from '../config/types.js';
 import { nestParams, type ParamValue } from '../core/params.js';
 import type { TrialRecord } from '../core/trial.js';
-import type { LocalSweepStore } from '../coordinator/file-store.js';
 import { bestTrial } from '../coordinator/policy.js';
-import { countStates, type TrialDetail } from '../coordinator/types.js';
+import { countStates, type SweepMeta, type TrialDetail } from '../coordinator/types.js';
 import { fmtNumber, fmtValue, table } from './output.js';
 
 export interface TrialSummary {
@@ -29,7 +28,7 @@ export interface SweepSummary {
   seed: number;
   state: string;
   ended_reason: string | null;
-  runs_dir: string;
+  location: string;
   counts: Record<string, number>;
   trials: TrialSummary[];
   best: { number: number; value: number; params: Record<string, ParamValue> } | null;
@@ -50,20 +49,21 @@ export function trialSummary(sweep: ResolvedSweep, t: TrialDetail): TrialSummary
   };
 }
 
-export function sweepSummary(sweep: ResolvedSweep, store: LocalSweepStore): SweepSummary {
-  const best = bestTrial(sweep, store.trials);
+/** `location`: the runs folder of a local sweep, or `redis <url> prefix <p>`. */
+export function sweepSummary(sweep: ResolvedSweep, meta: SweepMeta, trials: readonly TrialDetail[], location: string): SweepSummary {
+  const best = bestTrial(sweep, trials);
   return {
-    sweep_id: store.meta.id,
+    sweep_id: meta.id,
     name: sweep.name ?? null,
-    source: store.meta.source,
+    source: meta.source,
     method: sweep.method,
-    metric: sweep.metric ? { ...sweep.metric } : null,
-    seed: store.meta.seed,
-    state: store.meta.state,
-    ended_reason: store.meta.endedReason ?? null,
-    runs_dir: store.dir,
-    counts: countStates(store.trials),
-    trials: store.trials.map((t) => trialSummary(sweep, t)),
+    metric: sweep.metric ? { name: sweep.metric.name, goal: sweep.metric.goal, ...(sweep.metric.target !== undefined ? { target: sweep.metric.target } : {}) } : null,
+    seed: meta.seed,
+    state: meta.state,
+    ended_reason: meta.endedReason ?? null,
+    location,
+    counts: countStates(trials),
+    trials: trials.map((t) => trialSummary(sweep, t)),
     best: best ? { number: best.trial.number, value: best.value, params: nestParams(sweep.parameters, best.trial.params) } : null,
   };
 }
@@ -82,15 +82,16 @@ export function describeTrialEnd(sweep: ResolvedSweep, t: TrialDetail): string {
   return `trial ${t.number} ${t.state}${value} (${t.steps} steps)${why}`;
 }
 
-export function trialsTable(sweep: ResolvedSweep, trials: readonly TrialDetail[], withExplanation: boolean): string {
+export function trialsTable(sweep: ResolvedSweep, trials: readonly TrialDetail[], withExplanation: boolean, withWorker = false): string {
   const names = sweep.parameters.filter((p) => p.distribution !== 'constant').map((p) => p.name);
   const metric = sweep.metric?.name ?? 'value';
-  const header = ['#', 'state', metric, 'steps', ...names, ...(withExplanation ? ['why'] : [])];
+  const header = ['#', 'state', metric, 'steps', ...(withWorker ? ['worker', 'attempt'] : []), ...names, ...(withExplanation ? ['why'] : [])];
   const rows = trials.map((t) => [
     String(t.number),
     t.state,
     fmtNumber(t.value),
     String(t.steps),
+    ...(withWorker ? [t.worker ?? '', String(t.attempt)] : []),
     ...names.map((n) => fmtValue(t.params[n])),
     ...(withExplanation ? [shortWhy(t)] : []),
   ]);
@@ -113,13 +114,13 @@ function firstLine(s: string): string {
   return line.length > 70 ? `${line.slice(0, 69)}…` : line;
 }
 
-export function printSummary(out: NodeJS.WritableStream, sweep: ResolvedSweep, store: LocalSweepStore, s: SweepSummary): void {
-  out.write(`\n${trialsTable(sweep, store.trials, true)}\n\n`);
+export function printSummary(out: NodeJS.WritableStream, sweep: ResolvedSweep, trials: readonly TrialDetail[], s: SweepSummary): void {
+  out.write(`\n${trialsTable(sweep, trials, true)}\n\n`);
   const c = s.counts;
   out.write(`sweep ${s.sweep_id} ${s.state}${s.ended_reason ? `: ${s.ended_reason}` : ''}\n`);
   out.write(`trials: ${c.finished} finished, ${c.stopped} stopped, ${c.failed} failed\n`);
   if (s.best && sweep.metric) {
     out.write(`best: trial ${s.best.number}, ${sweep.metric.name} = ${fmtNumber(s.best.value)}, params ${JSON.stringify(s.best.params)}\n`);
   }
-  out.write(`details: ff status ${s.sweep_id}${s.runs_dir ? ` (kept in ${s.runs_dir})` : ''}\n`);
+  out.write(`details: ff status ${s.sweep_id} (kept in ${s.location})\n`);
 }

@@ -44,6 +44,8 @@ export interface WorkerRuntimeOptions {
   readonly cwd?: string;
   /** Stop after running this many trials (`ff agent --count`). */
   readonly count?: number;
+  /** With `sweeps`: shut down once every one of them has ended (`ff agent`). */
+  readonly exitWhenDone?: boolean;
   /** How often new sweeps are looked for (default 2 s). */
   readonly discoverMs?: number;
   readonly log?: (line: string) => void;
@@ -143,6 +145,13 @@ export class WorkerRuntime {
     } catch (err) {
       this.log(`cannot list sweeps (${describeError(err)}); will retry`);
       return;
+    }
+    if (this.opts.exitWhenDone && this.opts.sweeps !== undefined) {
+      const mine = metas.filter((m) => this.opts.sweeps!.includes(m.id));
+      if (mine.length === this.opts.sweeps.length && mine.every((m) => m.endedAt !== undefined)) {
+        void this.shutdown('finish');
+        return;
+      }
     }
     for (const meta of metas) {
       const serve = (this.opts.sweeps === undefined || this.opts.sweeps.includes(meta.id)) && meta.endedAt === undefined;

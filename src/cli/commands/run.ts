@@ -118,9 +118,9 @@ export const runCommand = {
       progress.done();
     }
     const local = LocalSweepStore.open(dir, id);
-    const summary = sweepSummary(sweep, local);
+    const summary = sweepSummary(sweep, local.meta, local.trials, local.dir);
     if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printSummary(process.stdout, sweep, local, summary);
+    else printSummary(process.stdout, sweep, local.trials, summary);
     if (interrupts > 0) return 130;
     const { trials } = local;
     return trials.length > 0 && trials.every((t) => t.state === 'failed') ? EXIT.failure : EXIT.ok;

@@ -13,16 +13,17 @@
  * (relative error ~4e−16), a few times faster than Math.exp.
  */
 import { expNonPositive } from './gauss.js';
-import type { CategoricalKernels, Kernels, NumericKernels } from './kernels.js';
+import type { Kernels, NumericKernels } from './kernels.js';
 
 export const LSE_CUTOFF = 40;
-const BLOCK = 512;
+const BLOCK = 128;
 
-/** Per-sample inputs of one dimension, prepared once per batch. */
-type Prepared =
-  | { readonly kind: 'categorical'; readonly kd: CategoricalKernels; readonly table: Float64Array; readonly prior: number }
-  | { readonly kind: 'continuous'; readonly kd: NumericKernels; readonly xt: Float64Array }
-  | { readonly kind: 'discrete'; readonly kd: NumericKernels; readonly table: Float64Array };
+/**
+ * Per-sample inputs of one dimension, prepared once per batch: continuous ones as transformed
+ * values; categorical and discrete ones as a table (a row per choice / per distinct (μ, σ) pair, a
+ * column per sample) and each kernel's row.
+ */
+type Prepared = { readonly kind: 'continuous'; readonly kd: NumericKernels; readonly xt: Float64Array } | { readonly kind: 'table'; readonly key: Int32Array; readonly table: Float64Array };
 
 /**
  * @param pairLogPdf per (μ, σ) pair, the log mass of the cell around x minus the log normaliser
@@ -39,8 +40,9 @@ export function mixtureLogPdf(dims: readonly Kernels[], logWeights: Float64Array
   const B = new Float64Array(BLOCK * S);
   for (let k0 = 0; k0 < K; k0 += BLOCK) {
     const k1 = Math.min(K, k0 + BLOCK);
-    for (let i = k0; i < k1; i++) B.fill(logWeights[i]!, (i - k0) * S, (i - k0 + 1) * S);
-    for (const p of prepared) addBlock(p, B, k0, k1, S);
+    // the first dimension writes log w_i + its term, the others add theirs
+    if (prepared.length === 0) for (let i = k0; i < k1; i++) B.fill(logWeights[i]!, (i - k0) * S, (i - k0 + 1) * S);
+    prepared.forEach((p, d) => addBlock(p, B, k0, k1, S, d === 0 ? logWeights : undefined));
     for (let i = 0; i < k1 - k0; i++) {
       const o = i * S;
       for (let s = 0; s < S; s++) {
@@ -60,13 +62,14 @@ export function mixtureLogPdf(dims: readonly Kernels[], logWeights: Float64Array
 function prepare(kd: Kernels, d: number, x: Float64Array, dead: Uint8Array, pairLogPdf: (kd: NumericKernels, d: number, x: number) => Float64Array): Prepared {
   const S = x.length;
   if (kd.kind === 'categorical') {
-    // table[c·S + s]: log p of sample s's choice under an observation kernel whose own choice is c
+    // rows 0..C−1: an observation kernel whose own choice is the row; row C: the prior (uniform)
     const C = kd.nChoices;
     const lOwn = Math.log(kd.pOwn);
     const lOther = Math.log(kd.pOther);
-    const table = new Float64Array(C * S);
+    const table = new Float64Array((C + 1) * S);
     for (let c = 0; c < C; c++) for (let s = 0; s < S; s++) table[c * S + s] = x[s] === c ? lOwn : lOther;
-    return { kind: 'categorical', kd, table, prior: -Math.log(C) };
+    table.fill(-Math.log(C), C * S);
+    return { kind: 'table', key: kd.choice.map((c) => (c < 0 ? C : c)), table };
   }
   if (kd.model.step === 0) {
     const xt = new Float64Array(S);
@@ -82,10 +85,12 @@ function prepare(kd: Kernels, d: number, x: Float64Array, dead: Uint8Array, pair
     const perPair = pairLogPdf(kd, d, x[s]!);
     for (let p = 0; p < nPairs; p++) table[p * S + s] = perPair[p]!;
   }
-  return { kind: 'discrete', kd, table };
+  return { kind: 'table', key: kd.pairOf!, table };
 }
 
-function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: number): void {
+/** Adds one dimension's log-density terms for kernels [k0, k1) to B; with `init`, writes init[i] + term instead. */
+function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: number, init: Float64Array | undefined): void {
+  if (init !== undefined) for (let i = k0; i < k1; i++) B.fill(init[i]!, (i - k0) * S, (i - k0 + 1) * S);
   if (p.kind === 'continuous') {
     const { mu, invSigma, logNorm } = p.kd;
     const xt = p.xt;
@@ -99,25 +104,12 @@ function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: numbe
         B[o + s] = B[o + s]! + l - 0.5 * z * z;
       }
     }
-  } else if (p.kind === 'discrete') {
-    const pairOf = p.kd.pairOf!;
-    const table = p.table;
-    for (let i = k0; i < k1; i++) {
-      const o = (i - k0) * S;
-      const r = pairOf[i]! * S;
-      for (let s = 0; s < S; s++) B[o + s] = B[o + s]! + table[r + s]!;
-    }
   } else {
-    const choice = p.kd.choice;
-    const table = p.table;
+    const { key, table } = p;
     for (let i = k0; i < k1; i++) {
       const o = (i - k0) * S;
-      const c = choice[i]!;
-      if (c < 0) for (let s = 0; s < S; s++) B[o + s] = B[o + s]! + p.prior;
-      else {
-        const r = c * S;
-        for (let s = 0; s < S; s++) B[o + s] = B[o + s]! + table[r + s]!;
-      }
+      const r = key[i]! * S;
+      for (let s = 0; s < S; s++) B[o + s] = B[o + s]! + table[r + s]!;
     }
   }
 }

@@ -15,10 +15,11 @@
  *    (exp() for log, stepped values snapped to low + round((x − low)/step)·step within [low, high])
  *    or the component's categorical row by inverse CDF.
  *
- * Speed, without changing results beyond rounding: log-sum-exp skips terms more than 40 nats below
- * the largest (each < e^−40 of it, < 1e−14 in total for thousands of kernels); discrete masses are
- * computed once per distinct (μ, σ) pair and sample value; a one-dimensional categorical or
- * discrete estimator (independent TPE) sums its kernels per choice / per pair in advance.
+ * Speed, without changing results beyond rounding: the multi-dimensional density is log-pdf.ts's
+ * single streamed pass (terms more than 40 nats below the running maximum are not exponentiated);
+ * discrete masses are computed once per distinct (μ, σ) pair and sample value; one-dimensional
+ * estimators (independent TPE) sum their kernels per choice (categorical) or per pair (discrete) in
+ * advance, or stream over the kernels without an intermediate array (continuous).
  */
 import type { Rng } from '../../core/rng.js';
 import { expNonPositive, logGaussMass, truncNormPpf } from './gauss.js';

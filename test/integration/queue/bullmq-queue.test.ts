@@ -4,7 +4,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -12,15 +11,14 @@ import { BullTrialConsumer, BullTrialQueue, bullConsumerPool, bullPrefix, queueN
 import type { TrialConsumer } from '../../../src/queue/contract.js';
 import { jobId } from '../../../src/queue/contract.js';
 import type { ConsumerPool } from '../../../src/queue/pool.js';
-import { unlinkPrefix } from '../../../src/queue/redis-connection.js';
+import { cleanupPrefix, freePort, testPrefix, testRedisUrl } from '../../helpers/redis.js';
 import { newSweepId, trialJob, until } from './helpers.js';
 import { queueConformance } from './queue-suite.js';
 import type { QueueHarness } from './queue-suite.js';
 
 const ROOT = resolve(import.meta.dirname ?? '.', '..', '..', '..');
-const url = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let n = 0;
-const freshPrefix = (): string => `fftest:${process.env.FF_TEST_RUN_ID ?? 'local'}:queue${process.pid}x${++n}`;
+const url = testRedisUrl;
+const freshPrefix = (): string => testPrefix('queue');
 
 async function rawQueue<T>(prefix: string, sweepId: string, fn: (q: Queue) => Promise<T>): Promise<T> {
   const q = new Queue(queueName(sweepId), { connection: { url: url() }, prefix: bullPrefix(prefix) });
@@ -34,7 +32,7 @@ async function rawQueue<T>(prefix: string, sweepId: string, fn: (q: Queue) => Pr
 async function removeKeys(prefix: string): Promise<void> {
   const redis = new Redis(url());
   try {
-    await unlinkPrefix(redis, prefix);
+    await cleanupPrefix(redis, prefix);
   } finally {
     await redis.quit();
   }
@@ -137,12 +135,7 @@ describe('bullmq: specifics', () => {
   });
 
   it('reports a Redis it cannot reach through onError, and closes', async () => {
-    const port = await new Promise<number>((res) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const a = srv.address();
-        srv.close(() => res(typeof a === 'object' && a ? a.port : 1));
-      });
-    });
+    const port = await freePort();
     const down = `redis://127.0.0.1:${port}`;
     const errors: string[] = [];
     const q = new BullTrialQueue({ connection: down, prefix, onError: (e) => errors.push(`queue: ${e.message}`) });
