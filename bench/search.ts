@@ -9,7 +9,8 @@
  *      the README's reference figures are used and the JSON says so.
  *  (b) Median over `--seeds` seeds of the best value after 50 and 100 sequential trials, for TPE
  *      (multivariate, independent) and random search, on Branin and Hartmann-6, against Optuna's
- *      reference figures from the README (not re-measured here: that would take minutes).
+ *      reference figures (not re-measured here: that would take minutes): Optuna 3.1 from the
+ *      README, and Optuna 5.0.0.dev measured once while writing this benchmark.
  *
  *   node dist/bench/search.js [--reps 30] [--seeds 20] [--sizes 100,300,1000,3000] [--no-optuna]
  */
@@ -190,11 +191,14 @@ function measureOptuna(sizes: readonly number[], reps: number): OptunaRun | stri
 
 function partA(o: Options): Record<string, unknown> {
   const ours: Record<number, { independent: Timing; multivariate: Timing }> = {};
-  o.sizes.forEach((n, k) => {
+  // let the JIT settle on every code path before anything is timed
+  const warm = randomHistory(300);
+  timeSuggestions(new TPESampler(), warm, 40, 0);
+  timeSuggestions(new TPESampler({ multivariate: false }), warm, 40, 0);
+  o.sizes.forEach((n) => {
     const trials = randomHistory(n);
-    const warmup = k === 0 ? 30 : 5;
-    const multivariate = timeSuggestions(new TPESampler(), trials, o.reps, warmup);
-    const independent = timeSuggestions(new TPESampler({ multivariate: false }), trials, o.reps, warmup);
+    const multivariate = timeSuggestions(new TPESampler(), trials, o.reps, 5);
+    const independent = timeSuggestions(new TPESampler({ multivariate: false }), trials, o.reps, 5);
     ours[n] = { multivariate, independent };
     log(`n=${n}: multivariate ${multivariate.cpu.toFixed(3)} ms CPU (${multivariate.wall.toFixed(3)} wall), independent ${independent.cpu.toFixed(3)} ms CPU (${independent.wall.toFixed(3)} wall)`);
   });

@@ -63,6 +63,8 @@ interface Active {
   readonly spec: ExecutorSpec;
   /** Grid: claims carry the point's canonical key, so a point is never claimed twice. */
   readonly keyNames: readonly string[] | undefined;
+  /** Random/bayes over a finite space: its parameters, so concurrent trials never repeat a point. */
+  readonly finiteNames: readonly string[] | undefined;
   /** Why no further trial will be created, once known. */
   exhausted?: string;
   readonly stopRequested: Set<number>;
@@ -70,6 +72,11 @@ interface Active {
 }
 
 const isInflight = (t: TrialRecord): boolean => t.state === 'queued' || t.state === 'running';
+
+/** Distributions with finitely many values. */
+const FINITE = new Set<string>(['categorical', 'categorical_w_probabilities', 'int_uniform']);
+/** Re-draws when a finite space's suggestion repeats a concurrent trial (then it is accepted). */
+const MAX_RETRIES = 32;
 
 export class Coordinator {
   private readonly active = new Map<string, Active>();
@@ -155,6 +162,7 @@ export class Coordinator {
       return undefined;
     }
     const trials = await store.getTrials(id);
+    const searchable = rec.sweep.parameters.filter(isSearchable);
     const a: Active = {
       meta: rec.meta,
       sweep: rec.sweep,
@@ -162,7 +170,8 @@ export class Coordinator {
       sampler: createSampler(rec.sweep),
       earlyStop: createEarlyStop(rec.sweep),
       spec,
-      keyNames: rec.sweep.method === 'grid' ? rec.sweep.parameters.filter(isSearchable).map((p) => p.name) : undefined,
+      keyNames: rec.sweep.method === 'grid' ? searchable.map((p) => p.name) : undefined,
+      finiteNames: rec.sweep.method !== 'grid' && searchable.length > 0 && searchable.every((p) => FINITE.has(p.distribution)) ? searchable.map((p) => p.name) : undefined,
       stopRequested: new Set(trials.filter((t) => t.stopReason !== undefined && isInflight(t)).map((t) => t.number)),
       lastBand: new Map(),
     };
@@ -229,10 +238,18 @@ export class Coordinator {
     const { sweep } = a;
     const provisional: TrialRecord[] = [...a.trials];
     const requests: ClaimRequest[] = [];
+    // finite random/bayes spaces: no two concurrent trials with the same params
+    const concurrent = a.finiteNames ? new Set(provisional.filter(isInflight).map((t) => canonicalParams(t.params, a.finiteNames!))) : undefined;
     for (let i = 0; i < free; i++) {
       if (sweep.runCap !== undefined && provisional.length >= sweep.runCap) break;
       const number = provisional.length;
-      const suggestion = a.sampler.suggest({ sweep, trials: provisional, seed: a.meta.seed, trialNumber: number });
+      let suggestion = a.sampler.suggest({ sweep, trials: provisional, seed: a.meta.seed, trialNumber: number });
+      if (suggestion !== null && concurrent !== undefined) {
+        for (let retry = 1; retry <= MAX_RETRIES && concurrent.has(canonicalParams(suggestion.params, a.finiteNames!)); retry++) {
+          suggestion = a.sampler.suggest({ sweep, trials: provisional, seed: a.meta.seed, trialNumber: number, retry }) ?? suggestion;
+        }
+        concurrent.add(canonicalParams(suggestion.params, a.finiteNames!));
+      }
       if (suggestion === null) {
         if (requests.length === 0) a.exhausted = `search space exhausted after ${a.trials.length} trials`;
         break;
@@ -312,8 +329,11 @@ export class Coordinator {
         return;
       case 'ended': {
         if (e.attempt !== t.attempt) return;
-        const fresh = await this.opts.store.getTrial(a.meta.id, e.number);
-        if (fresh) a.trials[e.number] = t = fresh;
+        if (e.state !== 'finished') {
+          // the error or stop reason is worth a read; a finished trial's record is already complete here
+          const fresh = await this.opts.store.getTrial(a.meta.id, e.number);
+          if (fresh) a.trials[e.number] = t = fresh;
+        }
         t.state = e.state;
         this.opts.onEvent?.({ type: 'trial-end', sweepId: a.meta.id, trial: t });
         return;

@@ -8,7 +8,7 @@
 import type { FlatParams, ParamSpec, ParamValue } from '../core/params.js';
 import { Rng } from '../core/rng.js';
 import { sample } from './distributions.js';
-import type { Sampler, SearchContext, Suggestion } from './types.js';
+import { suggestionSeed, type Sampler, type SearchContext, type Suggestion } from './types.js';
 
 /** One independent draw of every parameter, in the given (sweep) order; constants included. */
 export function sampleParams(specs: readonly ParamSpec[], rng: Rng): FlatParams {
@@ -19,7 +19,7 @@ export function sampleParams(specs: readonly ParamSpec[], rng: Rng): FlatParams 
 
 export class RandomSampler implements Sampler {
   suggest(ctx: SearchContext): Suggestion {
-    const rng = new Rng(ctx.seed, 'random', ctx.trialNumber);
+    const rng = new Rng(...suggestionSeed(ctx, 'random'));
     return { params: sampleParams(ctx.sweep.parameters, rng), info: { sampler: 'random' } };
   }
 }

@@ -18,6 +18,17 @@ export interface SearchContext {
   readonly seed: number;
   /** Number of the trial being suggested; randomness derives from (seed, trialNumber). */
   readonly trialNumber: number;
+  /**
+   * 0 (or absent) for the first try. When a suggestion in a finite space repeats a trial that is
+   * still queued or running, the coordinator asks again with 1, 2, …: samplers mix it into their
+   * randomness, so the retry is as deterministic as the first try.
+   */
+  readonly retry?: number;
+}
+
+/** The seed parts of one suggestion: (seed, purpose, trial number[, retry]). */
+export function suggestionSeed(ctx: SearchContext, purpose: string): Array<number | string> {
+  return ctx.retry ? [ctx.seed, purpose, ctx.trialNumber, ctx.retry] : [ctx.seed, purpose, ctx.trialNumber];
 }
 
 export interface Suggestion {

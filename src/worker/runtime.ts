@@ -46,7 +46,7 @@ export interface WorkerRuntimeOptions {
   readonly count?: number;
   /** With `sweeps`: shut down once every one of them has ended (`ff agent`). */
   readonly exitWhenDone?: boolean;
-  /** How often new sweeps are looked for (default 2 s). */
+  /** How often new sweeps are looked for (default 0.5 s: a new sweep starts within that). */
   readonly discoverMs?: number;
   readonly log?: (line: string) => void;
 }
@@ -84,7 +84,7 @@ export class WorkerRuntime {
     await this.heartbeat();
     await this.discover();
     const beat = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
-    const look = setInterval(() => void this.discover(), this.opts.discoverMs ?? 2000);
+    const look = setInterval(() => void this.discover(), this.opts.discoverMs ?? 500);
     this.timers.push(beat, look);
   }
 

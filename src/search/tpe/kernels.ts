@@ -73,8 +73,12 @@ export function numericKernels(m: NumericModel, obs: Float64Array, params: Kerne
   const [lowT, highT] = transformedBounds(m);
   const K = n + 1;
   const discrete = m.step > 0;
-  const mu = new Float64Array(K);
-  const sigma = new Float64Array(K);
+  // one allocation for the four per-kernel arrays
+  const buf = new Float64Array(4 * K);
+  const mu = buf.subarray(0, K);
+  const sigma = buf.subarray(K, 2 * K);
+  const invSigma = buf.subarray(2 * K, 3 * K);
+  const logNorm = buf.subarray(3 * K);
   for (let i = 0; i < n; i++) mu[i] = m.log ? Math.log(obs[i]!) : obs[i]!;
   const range = highT - lowT;
   const pairOf = discrete ? new Int32Array(K) : undefined;
@@ -96,8 +100,6 @@ export function numericKernels(m: NumericModel, obs: Float64Array, params: Kerne
     firstKernel.push(n);
   }
   const pairKernel = pairOf !== undefined ? Int32Array.from(firstKernel) : undefined;
-  const invSigma = new Float64Array(K);
-  const logNorm = new Float64Array(K);
   let lastSigma = NaN;
   let lastLogSigma = 0;
   for (let i = 0; i < K; i++) {

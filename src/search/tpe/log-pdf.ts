@@ -113,3 +113,4 @@ function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: numbe
     }
   }
 }
+

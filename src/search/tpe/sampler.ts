@@ -29,7 +29,7 @@ import type { FlatParams, ParamSpec, ParamValue } from '../../core/params.js';
 import { Rng } from '../../core/rng.js';
 import type { TrialRecord } from '../../core/trial.js';
 import { sample } from '../distributions.js';
-import type { Sampler, SearchContext, Suggestion } from '../types.js';
+import { suggestionSeed, type Sampler, type SearchContext, type Suggestion } from '../types.js';
 import { ParzenEstimator, mixtureWeights } from './parzen-estimator.js';
 import type { MixtureWeights, ParzenParams } from './parzen-estimator.js';
 import { buildSpace } from './space.js';
@@ -82,7 +82,7 @@ export class TPESampler implements Sampler {
 
   suggest(ctx: SearchContext): Suggestion {
     const o = this.options;
-    const rng = new Rng(ctx.seed, 'tpe', ctx.trialNumber);
+    const rng = new Rng(...suggestionSeed(ctx, 'tpe'));
     const specs = ctx.sweep.parameters;
     const space = this.space(specs);
     const goal = ctx.sweep.metric?.goal ?? 'minimize';
@@ -192,22 +192,21 @@ function internalValues(trials: readonly TrialRecord[], dims: readonly Dimension
 /** Columns of `dd` over the rows that hold every one of them (Optuna's `_get_internal_repr`). */
 function columns(vals: Values, dd: readonly number[]): Float64Array[] {
   const { n, D, v } = vals;
-  let rows = 0;
+  const J = dd.length;
   const keep = new Uint8Array(n);
+  let rows = 0;
   for (let t = 0; t < n; t++) {
-    let ok = true;
-    for (const d of dd) if (Number.isNaN(v[t * D + d]!)) ok = false;
-    if (ok) {
-      keep[t] = 1;
-      rows++;
-    }
+    let ok = 1;
+    for (let j = 0; j < J; j++) if (v[t * D + dd[j]!] !== v[t * D + dd[j]!]) ok = 0; // NaN: not held
+    keep[t] = ok;
+    rows += ok;
   }
-  const cols = dd.map(() => new Float64Array(rows));
-  let r = 0;
-  for (let t = 0; t < n; t++) {
-    if (keep[t] === 0) continue;
-    for (let j = 0; j < dd.length; j++) cols[j]![r] = v[t * D + dd[j]!]!;
-    r++;
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < J; j++) {
+    const col = new Float64Array(rows);
+    const d = dd[j]!;
+    for (let t = 0, r = 0; t < n; t++) if (keep[t] === 1) col[r++] = v[t * D + d]!;
+    cols.push(col);
   }
   return cols;
 }

@@ -295,6 +295,42 @@ const OPTUNA_CASE: { obs: Record<string, number[]>; pts: Record<string, number[]
   },
 };
 
+describe('the batched multi-dimensional path', () => {
+  it('matches a direct log-sum-exp over hundreds of kernels (several blocks, ramp weights)', () => {
+    const rng = new Rng(11);
+    const n = 300;
+    const models = [float(-5, 5), float(1e-4, 1, true), int(1, 20), { kind: 'categorical', nChoices: 3 } as const];
+    const cols = [
+      Float64Array.from({ length: n }, () => rng.uniform(-5, 5)),
+      Float64Array.from({ length: n }, () => Math.exp(rng.uniform(Math.log(1e-4), 0))),
+      Float64Array.from({ length: n }, () => 1 + rng.int(20)),
+      Float64Array.from({ length: n }, () => rng.int(3)),
+    ];
+    const pe = new ParzenEstimator(models, cols, PARAMS);
+    const pts = pe.sample(new Rng(12), 24);
+    const lp = pe.logPdf(pts);
+    const k0 = numericKernels(models[0]!, cols[0]!, PARAMS);
+    const k1 = numericKernels(models[1]!, cols[1]!, PARAMS);
+    const k2 = numericKernels(models[2]!, cols[2]!, PARAMS);
+    const k3 = categoricalKernels(models[3]!, cols[3]!, 1);
+    const lw = mixtureWeights(n, PARAMS).logWeights;
+    for (let s = 0; s < 24; s++) {
+      const terms: number[] = [];
+      for (let i = 0; i <= n; i++) {
+        const z0 = (pts[0]![s]! - k0.mu[i]!) / k0.sigma[i]!;
+        const z1 = (Math.log(pts[1]![s]!) - k1.mu[i]!) / k1.sigma[i]!;
+        const x2 = pts[2]![s]!;
+        const cell = logGaussMass((x2 - 0.5 - k2.mu[i]!) / k2.sigma[i]!, (x2 + 0.5 - k2.mu[i]!) / k2.sigma[i]!);
+        const c = k3.choice[i]!;
+        const cat = c < 0 ? -Math.log(3) : Math.log(c === pts[3]![s]! ? k3.pOwn : k3.pOther);
+        terms.push(lw[i]! + k0.logNorm[i]! - 0.5 * z0 * z0 + k1.logNorm[i]! - 0.5 * z1 * z1 + k2.logNorm[i]! + cell + cat);
+      }
+      const m = Math.max(...terms);
+      expectClose(lp[s]!, m + Math.log(terms.reduce((a, t) => a + Math.exp(t - m), 0)), 1e-13);
+    }
+  });
+});
+
 describe("agreement with Optuna's Parzen estimator", () => {
   const models = { x: float(-5, 5), lr: float(1e-5, 0.1, true), d: int(1, 20), c: { kind: 'categorical', nChoices: 3 } as const };
   const names = ['x', 'lr', 'd', 'c'] as const;
