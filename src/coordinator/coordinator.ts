@@ -42,6 +42,8 @@ export interface CoordinatorOptions {
   readonly maxAttempts?: number;
   /** How often leases are checked, in ms (default 1000). */
   readonly leaseCheckMs?: number;
+  /** A trial still queued this long after its job was sent gets the job sent again (default 5000 ms). */
+  readonly resendMs?: number;
   /** How often live workers are re-read, in ms (default 1000; worker events also trigger it). */
   readonly workerCheckMs?: number;
   /** Drive only these sweeps (default: every sweep in the store). */
@@ -67,11 +69,24 @@ interface Active {
   readonly finiteNames: readonly string[] | undefined;
   /** Why no further trial will be created, once known. */
   exhausted?: string;
+  /** Whether the sweep's queue is paused (it follows the sweep's state). */
+  queuePaused: boolean;
   readonly stopRequested: Set<number>;
   readonly lastBand: Map<number, number>;
+  /** When the job of each queued trial was last sent (ms since epoch). */
+  readonly sentAt: Map<number, number>;
 }
 
 const isInflight = (t: TrialRecord): boolean => t.state === 'queued' || t.state === 'running';
+
+/**
+ * Trials in flight per slot: 2 when suggestions do not depend on results (random, grid), so a
+ * worker never waits for the coordinator to react; 1 for bayes (no stale suggestions) and for
+ * finite random spaces (concurrent trials must not repeat a point).
+ */
+function lookahead(a: Active): number {
+  return a.sweep.method === 'bayes' || a.finiteNames !== undefined ? 1 : 2;
+}
 
 /** Distributions with finitely many values. */
 const FINITE = new Set<string>(['categorical', 'categorical_w_probabilities', 'int_uniform']);
@@ -83,9 +98,11 @@ export class Coordinator {
   private workers: WorkerInfo[] = [];
   private cursor = '0-0';
   private readonly maxAttempts: number;
+  private readonly resendMs: number;
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
+    this.resendMs = Math.max(100, opts.resendMs ?? 5000);
   }
 
   /** Trials of a driven sweep as the coordinator currently sees them. */
@@ -104,7 +121,10 @@ export class Coordinator {
     this.cursor = await store.latestCursor();
     await this.loadSweeps();
     await this.refreshWorkers();
-    for (const a of this.active.values()) await this.resendQueued(a);
+    for (const a of this.active.values()) {
+      await this.syncQueuePause(a);
+      await this.resendQueued(a);
+    }
     let nextLease = 0;
     let nextWorkers = Date.now() + (this.opts.workerCheckMs ?? 1000);
     const leaseEvery = this.opts.leaseCheckMs ?? 1000;
@@ -130,6 +150,7 @@ export class Coordinator {
       }
       if (Date.now() >= nextLease) {
         await this.recoverLeases();
+        await this.resendStale(Date.now());
         nextLease = Date.now() + leaseEvery;
       }
     }
@@ -172,8 +193,10 @@ export class Coordinator {
       spec,
       keyNames: rec.sweep.method === 'grid' ? searchable.map((p) => p.name) : undefined,
       finiteNames: rec.sweep.method !== 'grid' && searchable.length > 0 && searchable.every((p) => FINITE.has(p.distribution)) ? searchable.map((p) => p.name) : undefined,
+      queuePaused: false,
       stopRequested: new Set(trials.filter((t) => t.stopReason !== undefined && isInflight(t)).map((t) => t.number)),
       lastBand: new Map(),
+      sentAt: new Map(),
     };
     this.active.set(id, a);
     return a;
@@ -181,8 +204,29 @@ export class Coordinator {
 
   /** After a restart: jobs of queued trials may never have reached the queue. */
   private async resendQueued(a: Active): Promise<void> {
-    const jobs = a.trials.filter((t) => t.state === 'queued').map((t) => this.job(a, t));
-    if (jobs.length > 0) await this.opts.queue.enqueue(jobs);
+    await this.send(a, a.trials.filter((t) => t.state === 'queued'));
+  }
+
+  private async send(a: Active, trials: readonly TrialDetail[]): Promise<void> {
+    if (trials.length === 0) return;
+    await this.opts.queue.enqueue(trials.map((t) => this.job(a, t)));
+    const now = Date.now();
+    for (const t of trials) a.sentAt.set(t.number, now);
+  }
+
+  /**
+   * The queue is transport, the store is the truth, and a job can be lost between them: BullMQ
+   * takes the next job inside the command that completes the previous one, and when that reply is
+   * lost in a reconnect the job sits in `active` until its lock lapses, then fails as stalled
+   * (maxStalledCount 0) without running. So a trial still queued `resendMs` after its job was sent
+   * gets it sent again: a no-op while the job exists (job ids), and the store's fencing lets only
+   * one dispatch start the trial.
+   */
+  private async resendStale(now: number): Promise<void> {
+    for (const a of this.active.values()) {
+      const stale = a.trials.filter((t) => t.state === 'queued' && now - (a.sentAt.get(t.number) ?? 0) >= this.resendMs);
+      await this.send(a, stale).catch((err: unknown) => this.log(`sweep ${a.meta.id}: cannot re-send queued trials (${describeError(err)})`));
+    }
   }
 
   private job(a: Active, t: TrialDetail): TrialJob {
@@ -215,15 +259,20 @@ export class Coordinator {
     return c;
   }
 
+  /**
+   * Trials are created for free slots only. Random and grid suggestions do not depend on results,
+   * so those sweeps keep one extra trial per slot waiting in the queue (a worker never idles while
+   * the coordinator reacts); bayes suggestions are made only when a slot is free, never ahead.
+   */
   private async fillAll(): Promise<void> {
-    let globalFree = this.capacity(undefined);
-    for (const a of this.active.values()) globalFree -= a.trials.filter(isInflight).length;
-    for (const a of this.active.values()) {
-      if (globalFree <= 0) return;
-      const inflight = a.trials.filter(isInflight).length;
-      const free = Math.min(globalFree, this.capacity(a.meta.id) - inflight);
-      if (free <= 0) continue;
-      globalFree -= await this.fill(a, free);
+    const sweeps = [...this.active.values()];
+    const inflight = sweeps.map((a) => a.trials.filter(isInflight).length);
+    const depth = Math.max(1, ...sweeps.map((a) => lookahead(a)));
+    let globalFree = this.capacity(undefined) * depth - inflight.reduce((x, y) => x + y, 0);
+    for (let i = 0; i < sweeps.length && globalFree > 0; i++) {
+      const a = sweeps[i]!;
+      const free = Math.min(globalFree, this.capacity(a.meta.id) * lookahead(a) - inflight[i]!);
+      if (free > 0) globalFree -= await this.fill(a, free);
     }
   }
 
@@ -276,7 +325,7 @@ export class Coordinator {
       const rec = await this.opts.store.getSweep(a.meta.id);
       if (rec) a.meta = rec.meta;
     }
-    if (result.claimed.length > 0) await this.opts.queue.enqueue(result.claimed.map((t) => this.job(a, t)));
+    await this.send(a, result.claimed);
     return result.claimed.length;
   }
 
@@ -345,7 +394,7 @@ export class Coordinator {
         a.stopRequested.delete(e.number);
         a.lastBand.delete(e.number);
         this.opts.onEvent?.({ type: 'requeue', sweepId: a.meta.id, trial: fresh, why: e.why });
-        await this.opts.queue.enqueue([this.job(a, fresh)]);
+        await this.send(a, [fresh]);
         return;
       }
     }
@@ -365,6 +414,7 @@ export class Coordinator {
       }
       a.meta = rec.meta;
     }
+    await this.syncQueuePause(a);
     if (a.meta.state === 'cancelled') {
       for (const t of a.trials) {
         if (isInflight(t) && !a.stopRequested.has(t.number)) {
@@ -373,6 +423,14 @@ export class Coordinator {
         }
       }
     }
+  }
+
+  /** A paused sweep's queued trials wait in the queue: workers take none until it resumes. */
+  private async syncQueuePause(a: Active): Promise<void> {
+    const paused = a.meta.state === 'paused';
+    if (paused === a.queuePaused) return;
+    a.queuePaused = paused;
+    await (paused ? this.opts.queue.pause(a.meta.id) : this.opts.queue.resume(a.meta.id));
   }
 
   /** Early stop at every report; a report can raise a band's bar for every running trial. */
@@ -426,9 +484,26 @@ export class Coordinator {
           if (meta) a.meta = meta;
           this.ended(a);
         }
-      } else if ((a.meta.state === 'stopped' || a.meta.state === 'cancelled' || a.meta.state === 'failed') && !inflight) {
-        this.ended(a);
+      } else if (a.meta.state === 'stopped' || a.meta.state === 'cancelled' || a.meta.state === 'failed') {
+        if (inflight) await this.stopQueued(a);
+        else this.ended(a);
       }
+    }
+  }
+
+  /**
+   * In an ended sweep no trial may start (the store refuses), and workers stop serving its queue:
+   * a trial still queued (its job never taken, or requeued after its worker was lost) would keep
+   * the sweep open forever. It ends stopped. Re-read first: our view may lag a start that came
+   * before the state change, and a running trial of a stopped sweep must be left to finish.
+   */
+  private async stopQueued(a: Active): Promise<void> {
+    for (const t of a.trials) {
+      if (t.state !== 'queued' || a.stopRequested.has(t.number)) continue;
+      const fresh = await this.opts.store.getTrial(a.meta.id, t.number);
+      if (fresh?.state !== 'queued') continue;
+      a.stopRequested.add(t.number);
+      await this.opts.store.requestStop(a.meta.id, t.number, `sweep ${a.meta.state} before the trial started`);
     }
   }
 

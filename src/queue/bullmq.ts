@@ -113,6 +113,14 @@ export class BullTrialQueue implements TrialQueue {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
+  async pause(sweepId: string): Promise<void> {
+    await this.guard(this.queue(sweepId).pause());
+  }
+
+  async resume(sweepId: string): Promise<void> {
+    await this.guard(this.queue(sweepId).resume());
+  }
+
   async drop(sweepId: string): Promise<void> {
     const queue = this.queue(sweepId);
     this.queues.delete(sweepId);

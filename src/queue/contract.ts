@@ -50,6 +50,9 @@ export interface TrialQueue {
   enqueue(jobs: readonly TrialJob[]): Promise<void>;
   /** Jobs waiting to be picked up, for one sweep. */
   waiting(sweepId: string): Promise<number>;
+  /** Workers take no job of this sweep until {@link resume} (jobs already running go on). */
+  pause(sweepId: string): Promise<void>;
+  resume(sweepId: string): Promise<void>;
   /** Removes a sweep's queue and its jobs (when the sweep is deleted). */
   drop(sweepId: string): Promise<void>;
   close(): Promise<void>;

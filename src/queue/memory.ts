@@ -20,6 +20,7 @@ class SweepLine {
   private head = 0;
   /** Ids of jobs waiting or running. */
   readonly known = new Set<string>();
+  paused = false;
 
   get size(): number {
     return this.jobs.length - this.head;
@@ -69,6 +70,15 @@ export class MemoryTrialQueue implements TrialQueue {
     return this.lines.get(sweepId)?.size ?? 0;
   }
 
+  async pause(sweepId: string): Promise<void> {
+    this.line(sweepId).paused = true;
+  }
+
+  async resume(sweepId: string): Promise<void> {
+    this.line(sweepId).paused = false;
+    for (const wake of this.listeners.get(sweepId) ?? []) wake();
+  }
+
   async drop(sweepId: string): Promise<void> {
     this.lines.get(sweepId)?.clear();
   }
@@ -80,7 +90,8 @@ export class MemoryTrialQueue implements TrialQueue {
 
   /** @internal Next waiting job of a sweep (consumers only). */
   take(sweepId: string): TrialJob | undefined {
-    return this.lines.get(sweepId)?.shift();
+    const line = this.lines.get(sweepId);
+    return line === undefined || line.paused ? undefined : line.shift();
   }
 
   /** @internal A taken job has finished; its id may be used again. */

@@ -46,7 +46,7 @@ export interface WorkerRuntimeOptions {
   readonly count?: number;
   /** With `sweeps`: shut down once every one of them has ended (`ff agent`). */
   readonly exitWhenDone?: boolean;
-  /** How often new sweeps are looked for (default 0.5 s: a new sweep starts within that). */
+  /** How often an idle worker looks for new sweeps (default 0.1 s; a busy one every 2 s). */
   readonly discoverMs?: number;
   readonly log?: (line: string) => void;
 }
@@ -84,7 +84,14 @@ export class WorkerRuntime {
     await this.heartbeat();
     await this.discover();
     const beat = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
-    const look = setInterval(() => void this.discover(), this.opts.discoverMs ?? 500);
+    // an idle slot looks for new sweeps often (a new sweep starts at once); a busy worker rarely
+    let lastLook = Date.now();
+    const look = setInterval(() => {
+      if (this.running.size < this.opts.pool.concurrency || Date.now() - lastLook > 2000) {
+        lastLook = Date.now();
+        void this.discover();
+      }
+    }, this.opts.discoverMs ?? 100);
     this.timers.push(beat, look);
   }
 

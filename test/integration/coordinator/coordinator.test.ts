@@ -142,11 +142,13 @@ describe('Coordinator (memory store and queue, in-process workers)', () => {
     while ((await r.store.getTrials('sw')).filter((t) => t.state === 'finished').length < 3) await new Promise((res) => setTimeout(res, 5));
     await r.store.setSweepState('sw', 'paused', 'test');
     await new Promise((res) => setTimeout(res, 100)); // the trial running at the pause may end
-    const atPause = (await r.store.getTrials('sw')).length;
+    const atPause = await r.store.getTrials('sw');
     await new Promise((res) => setTimeout(res, 300));
     const later = await r.store.getTrials('sw');
-    expect(later).toHaveLength(atPause);
-    expect(later.every((t) => t.state === 'finished')).toBe(true);
+    // no new trial was created, and the ones already queued did not start
+    expect(later).toHaveLength(atPause.length);
+    expect(later.filter((t) => t.state === 'running')).toEqual([]);
+    expect(later.filter((t) => t.state === 'queued').length).toBe(atPause.filter((t) => t.state === 'queued').length);
     await r.store.setSweepState('sw', 'running');
     await done;
     for (const w of r.workers) await w.shutdown('finish');
@@ -166,9 +168,11 @@ describe('Coordinator (memory store and queue, in-process workers)', () => {
     await done;
     for (const w of r.workers) await w.shutdown('finish');
     const trials = await r.store.getTrials('sw');
-    expect(trials).toHaveLength(2);
+    // two were running; random search also keeps one trial per slot queued, which never starts
+    expect(trials.filter((t) => t.startedAt !== undefined)).toHaveLength(2);
     for (const t of trials) {
       expect(t.state).toBe('stopped');
+      expect(t.stopReason).toMatch(/cancelled by the test/);
       expect(t.steps).toBeLessThan(1000);
     }
     expect((await r.store.getSweep('sw'))!.meta.state).toBe('cancelled');

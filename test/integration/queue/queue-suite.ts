@@ -85,6 +85,24 @@ export function queueConformance(name: string, make: () => QueueHarness): void {
       expect(r.numbers()).toEqual(jobs.map((j) => j.number));
     });
 
+    it('holds a paused sweep\'s jobs until it is resumed, without touching other sweeps', async () => {
+      const s = newSweepId();
+      const other = newSweepId('o');
+      const r = new Recorder(false);
+      const ro = new Recorder(false);
+      await h.queue.pause(s);
+      await h.consumer(s, r.processor, 2);
+      await h.consumer(other, ro.processor, 2);
+      await h.queue.enqueue([trialJob(s, 0), trialJob(s, 1), trialJob(other, 0)]);
+      await until(() => ro.finished === 1, 'the other sweep runs');
+      await pause(300);
+      expect(r.finished).toBe(0);
+      expect(await h.queue.waiting(s)).toBe(2);
+      await h.queue.resume(s);
+      await until(() => r.finished === 2, 'both jobs after resume');
+      expect(r.numbers()).toEqual([0, 1]);
+    });
+
     it('adds a job id once while its job is waiting or running', async () => {
       const s = newSweepId();
       const [j0, j1, j2, j3] = [0, 1, 2, 3].map((n) => trialJob(s, n));
