@@ -65,6 +65,7 @@ export class WorkerRuntime {
   private readonly startedAt = new Date().toISOString();
   private started = 0;
   private stopping: ShutdownMode | undefined;
+  private discovering = false;
   private timers: NodeJS.Timeout[] = [];
   private finished!: () => void;
   /** Resolves once the worker has shut down (count reached or `shutdown`). */
@@ -145,13 +146,16 @@ export class WorkerRuntime {
 
   /** Opens a consumer for each sweep this worker should serve, closes those of ended sweeps. */
   private async discover(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.discovering) return;
+    this.discovering = true;
     let metas;
     try {
       metas = await this.opts.store.listSweeps();
     } catch (err) {
       this.log(`cannot list sweeps (${describeError(err)}); will retry`);
       return;
+    } finally {
+      this.discovering = false;
     }
     if (this.opts.exitWhenDone && this.opts.sweeps !== undefined) {
       const mine = metas.filter((m) => this.opts.sweeps!.includes(m.id));

@@ -15,7 +15,8 @@
  *  - log-mass of [a, b] by the three cases of optuna/samplers/_tpe/_truncnorm.py `_log_gauss_mass`
  *    (left tail, right tail by symmetry, central via log1p), and the truncated-normal ppf solved
  *    in whichever tail keeps precision, as its `ppf` does.
- *  - Φ⁻¹ start: Abramowitz & Stegun 26.2.23 (|error| < 4.5e−4), then Newton on log Φ, which is
+ *  - Φ⁻¹ start: Abramowitz & Stegun 26.2.23 (|error| < 4.5e−4), then Halley steps on Φ (the
+ *    refinement Acklam's algorithm uses); for targets below ~1e−290, Newton on log Φ, which is
  *    concave, so the iteration converges monotonically once left of the root.
  *  - exp for x ≤ 0 in the log-sum-exp loops: Tang's table-driven method (ACM TOMS 15, 1989):
  *    x = (32m + j)·ln2/32 + r, e^r by a short polynomial, 2^{j/32} from a table; ln 2 split into
@@ -25,6 +26,7 @@
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_PI = 0.56418958354775628695;
 export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
 const LOG_HALF = -Math.LN2;
 
 // Cody (1969), double-precision coefficients.
@@ -138,16 +140,48 @@ export function ndtriLog(logP: number): number {
 
 /**
  * Quantile u ∈ [0,1) of the standard normal truncated to [a, b] (a < b). Solved in the lower
- * tail when the target lies below the median, otherwise in the upper tail by symmetry.
+ * tail when the target lies below the median, otherwise in the upper tail by symmetry. Directly
+ * in probabilities when they are representable (Halley steps on Φ from the A&S start), else in
+ * log space.
  */
 export function truncNormPpf(u: number, a: number, b: number): number {
   if (a >= 0) return -truncNormPpf(1 - u, -b, -a);
+  const pa = ndtr(a);
+  const qb = 0.5 * erfc(b * SQRT1_2);
+  const mass = b <= 0 ? ndtr(b) - pa : 1 - pa - qb;
+  const p = pa + u * mass;
+  let x: number;
+  if (p <= 0.5 && p >= TINY_P && mass > 0) x = ndtriLower(p);
+  else {
+    const q = qb + (1 - u) * mass;
+    x = p > 0.5 && q >= TINY_P && mass > 0 ? -ndtriLower(q) : truncNormPpfLog(u, a, b);
+  }
+  return x < a ? a : x > b ? b : x;
+}
+
+/** Below this, probabilities lose precision (subnormals) and the log-space solver takes over. */
+const TINY_P = 1e-290;
+
+/** Φ⁻¹(p) for TINY_P ≤ p ≤ 0.5: the A&S 26.2.23 start (error < 4.5e−4), then Halley on Φ. */
+function ndtriLower(p: number): number {
+  const t = Math.sqrt(-2 * Math.log(p));
+  let x = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
+  for (let i = 0; i < 5; i++) {
+    const e = ndtr(x) - p;
+    const r = e * SQRT_2PI * Math.exp(0.5 * x * x);
+    const dx = r / (1 + 0.5 * x * r);
+    x -= dx;
+    if (!(Math.abs(dx) > 1e-15 * Math.max(1e-3, Math.abs(x)))) break;
+  }
+  return x;
+}
+
+/** {@link truncNormPpf} entirely in log space, for targets beyond double range. */
+function truncNormPpfLog(u: number, a: number, b: number): number {
   const logMass = logGaussMass(a, b);
   const logP = logAddExp(logNdtr(a), Math.log(u) + logMass);
-  let x: number;
-  if (logP <= LOG_HALF) x = ndtriLog(logP);
-  else x = -ndtriLog(logAddExp(logNdtr(-b), Math.log1p(-u) + logMass));
-  return x < a ? a : x > b ? b : x;
+  if (logP <= LOG_HALF) return ndtriLog(logP);
+  return -ndtriLog(logAddExp(logNdtr(-b), Math.log1p(-u) + logMass));
 }
 
 // e^x for the log-sum-exp loops, where Math.exp dominates: x = (m + j/32)·ln 2 + r with

@@ -5,12 +5,14 @@
  *
  * Layout for speed: kernels are processed in blocks of {@link BLOCK}; inside a block the values of
  * all samples sit side by side (kernel-major, sample-minor), so each kernel's parameters are loaded
- * once per block and the block stays in cache. The log-sum-exp is streamed (a running maximum per
- * sample; the sum is rescaled when it rises, which happens O(log K) times in random order). Terms
- * more than {@link LSE_CUTOFF} nats below the running maximum (hence below the final one) are not
- * exponentiated: each is < e^−40 of the largest, under 1e−14 relative in total for thousands of
- * kernels. exp() is gauss.ts's table-driven one
- * (relative error ~4e−16), a few times faster than Math.exp.
+ * once per block and the block stays in cache. Categorical and discrete dimensions are table
+ * look-ups (a row per choice / per distinct (μ, σ) pair, a column per sample), merged into one
+ * joint table when small; continuous dimensions are applied two per pass. The log-sum-exp is
+ * streamed (a running maximum per sample; the sum is rescaled when it rises, O(log K) times in
+ * random order). Terms more than {@link LSE_CUTOFF} nats below the running maximum (hence below the
+ * final one) are not exponentiated: each is < e^−40 of the largest, under 1e−14 relative in total
+ * for thousands of kernels. exp() is gauss.ts's table-driven one (relative error ~4e−16), a few
+ * times faster than Math.exp.
  */
 import { expNonPositive } from './gauss.js';
 import type { Kernels, NumericKernels } from './kernels.js';
@@ -23,7 +25,38 @@ const BLOCK = 128;
  * values; categorical and discrete ones as a table (a row per choice / per distinct (μ, σ) pair, a
  * column per sample) and each kernel's row.
  */
-type Prepared = { readonly kind: 'continuous'; readonly kd: NumericKernels; readonly xt: Float64Array } | { readonly kind: 'table'; readonly key: Int32Array; readonly table: Float64Array };
+type Continuous = { readonly kind: 'continuous'; readonly kd: NumericKernels; readonly xt: Float64Array };
+type Table = { readonly kind: 'table'; readonly key: Int32Array; readonly table: Float64Array };
+type Prepared = Continuous | Table | { readonly kind: 'pair'; readonly a: Continuous; readonly b: Continuous };
+
+/**
+ * Fewer passes over the block, same sums: table dimensions merge into one joint table (a row per
+ * combination of rows) when that table is small next to the kernel count, and continuous
+ * dimensions are applied two at a time.
+ */
+function fewerPasses(prepared: Prepared[], K: number, S: number): Prepared[] {
+  const tables = prepared.filter((p): p is Table => p.kind === 'table');
+  const conts = prepared.filter((p): p is Continuous => p.kind === 'continuous');
+  const out: Prepared[] = [];
+  for (let c = 0; c < conts.length; c += 2) out.push(c + 1 < conts.length ? { kind: 'pair', a: conts[c]!, b: conts[c + 1]! } : conts[c]!);
+  const rows = tables.reduce((r, t) => r * (t.table.length / S), 1);
+  if (tables.length >= 2 && rows <= K / 4) {
+    const key = new Int32Array(K);
+    let table = new Float64Array(S); // one row of zeros
+    let nRows = 1;
+    for (const t of tables) {
+      const tRows = t.table.length / S;
+      // joint row = previous joint row · tRows + this table's row
+      const next = new Float64Array(nRows * tRows * S);
+      for (let r = 0; r < nRows; r++) for (let q = 0; q < tRows; q++) for (let s = 0; s < S; s++) next[(r * tRows + q) * S + s] = table[r * S + s]! + t.table[q * S + s]!;
+      for (let i = 0; i < K; i++) key[i] = key[i]! * tRows + t.key[i]!;
+      table = next;
+      nRows *= tRows;
+    }
+    out.push({ kind: 'table', key, table });
+  } else out.push(...tables);
+  return out;
+}
 
 /**
  * @param pairLogPdf per (μ, σ) pair, the log mass of the cell around x minus the log normaliser
@@ -34,7 +67,11 @@ export function mixtureLogPdf(dims: readonly Kernels[], logWeights: Float64Array
   const K = logWeights.length;
   const out = new Float64Array(S);
   const dead = new Uint8Array(S);
-  const prepared = dims.map((kd, d) => prepare(kd, d, samples[d]!, dead, pairLogPdf));
+  const prepared = fewerPasses(
+    dims.map((kd, d) => prepare(kd, d, samples[d]!, dead, pairLogPdf)),
+    K,
+    S,
+  );
   const max = new Float64Array(S).fill(-Infinity);
   const sum = new Float64Array(S);
   const B = new Float64Array(BLOCK * S);
@@ -88,7 +125,7 @@ function prepare(kd: Kernels, d: number, x: Float64Array, dead: Uint8Array, pair
   return { kind: 'table', key: kd.pairOf!, table };
 }
 
-/** Adds one dimension's log-density terms for kernels [k0, k1) to B; with `init`, writes init[i] + term instead. */
+/** Adds one pass's log-density terms for kernels [k0, k1) to B; with `init`, writes init[i] + terms instead. */
 function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: number, init: Float64Array | undefined): void {
   if (init !== undefined) for (let i = k0; i < k1; i++) B.fill(init[i]!, (i - k0) * S, (i - k0 + 1) * S);
   if (p.kind === 'continuous') {
@@ -104,6 +141,24 @@ function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: numbe
         B[o + s] = B[o + s]! + l - 0.5 * z * z;
       }
     }
+  } else if (p.kind === 'pair') {
+    const a = p.a.kd;
+    const b = p.b.kd;
+    const xa = p.a.xt;
+    const xb = p.b.xt;
+    for (let i = k0; i < k1; i++) {
+      const ma = a.mu[i]!;
+      const va = a.invSigma[i]!;
+      const mb = b.mu[i]!;
+      const vb = b.invSigma[i]!;
+      const l = a.logNorm[i]! + b.logNorm[i]!;
+      const o = (i - k0) * S;
+      for (let s = 0; s < S; s++) {
+        const za = (xa[s]! - ma) * va;
+        const zb = (xb[s]! - mb) * vb;
+        B[o + s] = B[o + s]! + l - 0.5 * (za * za + zb * zb);
+      }
+    }
   } else {
     const { key, table } = p;
     for (let i = k0; i < k1; i++) {
@@ -113,4 +168,3 @@ function addBlock(p: Prepared, B: Float64Array, k0: number, k1: number, S: numbe
     }
   }
 }
-

@@ -20,9 +20,9 @@
  *     `sample_independent`), each from the trials that hold it.
  *  4. nEiCandidates draws from l; score = log l(x) − log g(x); the first argmax wins.
  *
- * Pure function of (sweep, trials, seed, trialNumber): randomness comes from
- * Rng(seed, 'tpe', trialNumber); the only state kept is the derived search space, cached by the
- * identity of the (frozen) parameter list.
+ * Pure function of (sweep, trials, seed, trialNumber[, retry]): randomness comes from
+ * Rng(seed, 'tpe', trialNumber[, retry]) (`suggestionSeed`); the only state kept is the derived
+ * search space, cached by the identity of the (frozen) parameter list.
  */
 import { FFError } from '../../core/errors.js';
 import type { FlatParams, ParamSpec, ParamValue } from '../../core/params.js';

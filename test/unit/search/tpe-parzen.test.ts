@@ -53,6 +53,26 @@ describe('Gaussian helpers (log space)', () => {
     expectClose(truncNormPpf(0.2, -3, -2), -2.534528098712244, 1e-13);
   });
 
+  it('truncated-normal quantiles invert the truncated CDF, far tails included (log-space fallback)', () => {
+    const rng = new Rng(4);
+    const cases: Array<[number, number]> = [[-40, -39], [38, 39.5], [-1e3, -999], [-0.3, 0.2], [-9, 30], [2, 2.5], [-60, 60]];
+    for (let k = 0; k < 200; k++) {
+      const a = -10 + 20 * rng.random();
+      cases.push([a, a + 0.01 + 10 * rng.random()]);
+    }
+    for (const [a, b] of cases) {
+      // (not too near the ends: there x − a is below the resolution of x and the check loses digits)
+      for (const u of [1e-3, 0.01, 0.3, 0.5, 0.77, 0.999]) {
+        const x = truncNormPpf(u, a, b);
+        expect(x).toBeGreaterThanOrEqual(a);
+        expect(x).toBeLessThanOrEqual(b);
+        // F(x) = mass([a, x]) / mass([a, b]), compared in log space
+        const logF = logGaussMass(a, x) - logGaussMass(a, b);
+        expect(Math.abs(logF - Math.log(u))).toBeLessThan(1e-9);
+      }
+    }
+  });
+
   it('the table-driven exp agrees with Math.exp to a few ulps', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 2000; i++) {
@@ -299,7 +319,11 @@ describe('the batched multi-dimensional path', () => {
   it('matches a direct log-sum-exp over hundreds of kernels (several blocks, ramp weights)', () => {
     const rng = new Rng(11);
     const n = 300;
-    const models = [float(-5, 5), float(1e-4, 1, true), int(1, 20), { kind: 'categorical', nChoices: 3 } as const];
+    const m0 = float(-5, 5);
+    const m1 = float(1e-4, 1, true);
+    const m2 = int(1, 20);
+    const m3 = { kind: 'categorical', nChoices: 3 } as const;
+    const models = [m0, m1, m2, m3];
     const cols = [
       Float64Array.from({ length: n }, () => rng.uniform(-5, 5)),
       Float64Array.from({ length: n }, () => Math.exp(rng.uniform(Math.log(1e-4), 0))),
@@ -309,10 +333,10 @@ describe('the batched multi-dimensional path', () => {
     const pe = new ParzenEstimator(models, cols, PARAMS);
     const pts = pe.sample(new Rng(12), 24);
     const lp = pe.logPdf(pts);
-    const k0 = numericKernels(models[0]!, cols[0]!, PARAMS);
-    const k1 = numericKernels(models[1]!, cols[1]!, PARAMS);
-    const k2 = numericKernels(models[2]!, cols[2]!, PARAMS);
-    const k3 = categoricalKernels(models[3]!, cols[3]!, 1);
+    const k0 = numericKernels(m0, cols[0]!, PARAMS);
+    const k1 = numericKernels(m1, cols[1]!, PARAMS);
+    const k2 = numericKernels(m2, cols[2]!, PARAMS);
+    const k3 = categoricalKernels(m3, cols[3]!, 1);
     const lw = mixtureWeights(n, PARAMS).logWeights;
     for (let s = 0; s < 24; s++) {
       const terms: number[] = [];
