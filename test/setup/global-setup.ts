@@ -9,6 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// Jest loads global setup as CommonJS outside the ESM module map, so this cannot import
+// test/helpers/redis.ts (which has the same helper for the tests themselves).
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
