@@ -63,7 +63,12 @@ interface Active {
   readonly sampler: Sampler;
   readonly earlyStop: EarlyStopRule | undefined;
   readonly spec: ExecutorSpec;
-  /** Grid: claims carry the point's canonical key, so a point is never claimed twice. */
+  /**
+   * Claims carry the point's canonical key, so a point is never claimed twice: grid, and spaces
+   * with a continuous dimension, where an exact repeat only happens when two coordinators suggest
+   * for the same trial number at once (the second claim gets the next number, with the first's
+   * params): refused as a duplicate, it is suggested again for its real number.
+   */
   readonly keyNames: readonly string[] | undefined;
   /** Random/bayes over a finite space: its parameters, so concurrent trials never repeat a point. */
   readonly finiteNames: readonly string[] | undefined;
@@ -191,7 +196,7 @@ export class Coordinator {
       sampler: createSampler(rec.sweep),
       earlyStop: createEarlyStop(rec.sweep),
       spec,
-      keyNames: rec.sweep.method === 'grid' ? searchable.map((p) => p.name) : undefined,
+      keyNames: rec.sweep.method === 'grid' || searchable.some((p) => !FINITE.has(p.distribution)) ? searchable.map((p) => p.name) : undefined,
       finiteNames: rec.sweep.method !== 'grid' && searchable.length > 0 && searchable.every((p) => FINITE.has(p.distribution)) ? searchable.map((p) => p.name) : undefined,
       queuePaused: false,
       stopRequested: new Set(trials.filter((t) => t.stopReason !== undefined && isInflight(t)).map((t) => t.number)),

@@ -1,8 +1,10 @@
 import type { Argv } from 'yargs';
 import { EXIT, FFError } from '../../core/errors.js';
 import type { SweepState } from '../../coordinator/types.js';
+import { loadBullmq } from '../../queue/index.js';
+import type { TrialQueue } from '../../queue/contract.js';
 import { handle } from '../errors.js';
-import { logLine, openRedisStore, REDIS_OPTIONS, type RedisArgs } from '../redis.js';
+import { logLine, openRedisStore, REDIS_OPTIONS, redisPrefix, redisUrl, type RedisArgs } from '../redis.js';
 
 interface Args extends RedisArgs {
   id: string;
@@ -41,7 +43,12 @@ function controlCommand(a: Action) {
         if (!a.from.includes(state)) {
           throw new FFError('FF_USAGE', `cannot ${a.verb} sweep ${args.id}: it is ${state} (${a.verb} applies to a ${a.from.join(' or ')} sweep)`, EXIT.failure);
         }
+        // Pause holds the queue itself, not only the coordinator once it sees the new state: queued
+        // trials must not start while it is down or restarting (it syncs the queue when it starts).
+        // Held before the state changes, released after it.
+        if (a.verb === 'pause') await withQueue(args, (q) => q.pause(args.id));
         await store.setSweepState(args.id, a.to, `${a.verb} by the user`);
+        if (a.verb === 'resume') await withQueue(args, (q) => q.resume(args.id));
         process.stdout.write(`sweep ${args.id}: ${state} → ${a.to}\n`);
         return EXIT.ok;
       } finally {
@@ -49,6 +56,16 @@ function controlCommand(a: Action) {
       }
     }),
   };
+}
+
+async function withQueue(args: Args, fn: (queue: TrialQueue) => Promise<void>): Promise<void> {
+  const { BullTrialQueue } = await loadBullmq();
+  const queue = new BullTrialQueue({ connection: redisUrl(args), prefix: redisPrefix(args) });
+  try {
+    await fn(queue);
+  } finally {
+    await queue.close();
+  }
 }
 
 export const controlCommands = ACTIONS.map(controlCommand);

@@ -36,11 +36,16 @@ export const syntheticObjective: TrialFunction = async (config, ctx) => {
     if (ctx.shouldStop()) return;
     if (sleepMs > 0) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, sleepMs);
-        ctx.signal.addEventListener('abort', () => {
+        // the listener goes when the sleep ends, or a long trial piles up one per step (Node warns at 11)
+        const onAbort = (): void => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(() => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, sleepMs);
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
       });
       if (ctx.shouldStop()) return;
     }
