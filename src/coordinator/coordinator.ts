@@ -13,18 +13,14 @@
  * sweeps, re-sends the jobs of queued trials (job ids make that idempotent) and goes on.
  * The same class drives `ff run` (memory store and queue) and distributed sweeps (Redis).
  */
-import { canonicalParams, isSearchable, nestParams } from '../core/params.js';
-import { bestValue, type TrialRecord } from '../core/trial.js';
+import { bestValue } from '../core/trial.js';
 import { describeError } from '../core/errors.js';
-import type { ResolvedSweep } from '../config/types.js';
-import { createEarlyStop } from '../early-stop/registry.js';
-import type { EarlyStopRule, StopDecision } from '../early-stop/types.js';
+import type { StopDecision } from '../early-stop/types.js';
 import { executorSpecFor } from '../executor/spec.js';
-import { jobId, type ExecutorSpec, type TrialJob, type TrialQueue } from '../queue/contract.js';
-import { createSampler } from '../search/registry.js';
-import type { Sampler } from '../search/types.js';
+import type { ExecutorSpec, TrialQueue } from '../queue/contract.js';
+import { createActive, isInflight, lookahead, suggestBatch, toJob, type Active } from './active-sweep.js';
 import { admitNewTrial } from './policy.js';
-import type { ClaimRequest, StoreEvent, TrialStore, WorkerInfo } from './store.js';
+import type { StoreEvent, TrialStore, WorkerInfo } from './store.js';
 import type { SweepMeta, TrialDetail } from './types.js';
 
 export type CoordinatorEvent =
@@ -55,48 +51,6 @@ export interface CoordinatorOptions {
   readonly onEvent?: (event: CoordinatorEvent) => void;
   readonly log?: (line: string) => void;
 }
-
-interface Active {
-  meta: SweepMeta;
-  readonly sweep: ResolvedSweep;
-  readonly trials: TrialDetail[];
-  readonly sampler: Sampler;
-  readonly earlyStop: EarlyStopRule | undefined;
-  readonly spec: ExecutorSpec;
-  /**
-   * Claims carry the point's canonical key, so a point is never claimed twice: grid, and spaces
-   * with a continuous dimension, where an exact repeat only happens when two coordinators suggest
-   * for the same trial number at once (the second claim gets the next number, with the first's
-   * params): refused as a duplicate, it is suggested again for its real number.
-   */
-  readonly keyNames: readonly string[] | undefined;
-  /** Random/bayes over a finite space: its parameters, so concurrent trials never repeat a point. */
-  readonly finiteNames: readonly string[] | undefined;
-  /** Why no further trial will be created, once known. */
-  exhausted?: string;
-  /** Whether the sweep's queue is paused (it follows the sweep's state). */
-  queuePaused: boolean;
-  readonly stopRequested: Set<number>;
-  readonly lastBand: Map<number, number>;
-  /** When the job of each queued trial was last sent (ms since epoch). */
-  readonly sentAt: Map<number, number>;
-}
-
-const isInflight = (t: TrialRecord): boolean => t.state === 'queued' || t.state === 'running';
-
-/**
- * Trials in flight per slot: 2 when suggestions do not depend on results (random, grid), so a
- * worker never waits for the coordinator to react; 1 for bayes (no stale suggestions) and for
- * finite random spaces (concurrent trials must not repeat a point).
- */
-function lookahead(a: Active): number {
-  return a.sweep.method === 'bayes' || a.finiteNames !== undefined ? 1 : 2;
-}
-
-/** Distributions with finitely many values. */
-const FINITE = new Set<string>(['categorical', 'categorical_w_probabilities', 'int_uniform']);
-/** Re-draws when a finite space's suggestion repeats a concurrent trial (then it is accepted). */
-const MAX_RETRIES = 32;
 
 export class Coordinator {
   private readonly active = new Map<string, Active>();
@@ -187,22 +141,7 @@ export class Coordinator {
       await store.setSweepState(id, 'failed', describeError(err));
       return undefined;
     }
-    const trials = await store.getTrials(id);
-    const searchable = rec.sweep.parameters.filter(isSearchable);
-    const a: Active = {
-      meta: rec.meta,
-      sweep: rec.sweep,
-      trials,
-      sampler: createSampler(rec.sweep),
-      earlyStop: createEarlyStop(rec.sweep),
-      spec,
-      keyNames: rec.sweep.method === 'grid' || searchable.some((p) => !FINITE.has(p.distribution)) ? searchable.map((p) => p.name) : undefined,
-      finiteNames: rec.sweep.method !== 'grid' && searchable.length > 0 && searchable.every((p) => FINITE.has(p.distribution)) ? searchable.map((p) => p.name) : undefined,
-      queuePaused: false,
-      stopRequested: new Set(trials.filter((t) => t.stopReason !== undefined && isInflight(t)).map((t) => t.number)),
-      lastBand: new Map(),
-      sentAt: new Map(),
-    };
+    const a = createActive(rec.meta, rec.sweep, await store.getTrials(id), spec);
     this.active.set(id, a);
     return a;
   }
@@ -214,7 +153,7 @@ export class Coordinator {
 
   private async send(a: Active, trials: readonly TrialDetail[]): Promise<void> {
     if (trials.length === 0) return;
-    await this.opts.queue.enqueue(trials.map((t) => this.job(a, t)));
+    await this.opts.queue.enqueue(trials.map((t) => toJob(a, t)));
     const now = Date.now();
     for (const t of trials) a.sentAt.set(t.number, now);
   }
@@ -232,20 +171,6 @@ export class Coordinator {
       const stale = a.trials.filter((t) => t.state === 'queued' && now - (a.sentAt.get(t.number) ?? 0) >= this.resendMs);
       await this.send(a, stale).catch((err: unknown) => this.log(`sweep ${a.meta.id}: cannot re-send queued trials (${describeError(err)})`));
     }
-  }
-
-  private job(a: Active, t: TrialDetail): TrialJob {
-    return {
-      v: 1,
-      sweepId: a.meta.id,
-      trialId: t.id,
-      number: t.number,
-      attempt: t.attempt,
-      dispatch: t.dispatch ?? 1,
-      params: t.params,
-      config: nestParams(a.sweep.parameters, t.params),
-      executor: a.spec,
-    };
   }
 
   // --- capacity and new trials ------------------------------------------------------------------
@@ -289,34 +214,10 @@ export class Coordinator {
       if (admission.final) a.exhausted = admission.reason;
       return 0;
     }
-    const { sweep } = a;
-    const provisional: TrialRecord[] = [...a.trials];
-    const requests: ClaimRequest[] = [];
-    // finite random/bayes spaces: no two concurrent trials with the same params
-    const concurrent = a.finiteNames ? new Set(provisional.filter(isInflight).map((t) => canonicalParams(t.params, a.finiteNames!))) : undefined;
-    for (let i = 0; i < free; i++) {
-      if (sweep.runCap !== undefined && provisional.length >= sweep.runCap) break;
-      const number = provisional.length;
-      let suggestion = a.sampler.suggest({ sweep, trials: provisional, seed: a.meta.seed, trialNumber: number });
-      if (suggestion !== null && concurrent !== undefined) {
-        for (let retry = 1; retry <= MAX_RETRIES && concurrent.has(canonicalParams(suggestion.params, a.finiteNames!)); retry++) {
-          suggestion = a.sampler.suggest({ sweep, trials: provisional, seed: a.meta.seed, trialNumber: number, retry }) ?? suggestion;
-        }
-        concurrent.add(canonicalParams(suggestion.params, a.finiteNames!));
-      }
-      if (suggestion === null) {
-        if (requests.length === 0) a.exhausted = `search space exhausted after ${a.trials.length} trials`;
-        break;
-      }
-      requests.push({
-        params: suggestion.params,
-        ...(a.keyNames ? { key: canonicalParams(suggestion.params, a.keyNames) } : {}),
-        ...(suggestion.info ? { suggestion: suggestion.info } : {}),
-      });
-      provisional.push({ number, params: suggestion.params, state: 'queued', metricHistory: [] });
-    }
+    const { requests, exhausted } = suggestBatch(a, free);
+    if (exhausted !== undefined) a.exhausted = exhausted;
     if (requests.length === 0) return 0;
-    const result = await this.opts.store.claimTrials(a.meta.id, requests, sweep.runCap);
+    const result = await this.opts.store.claimTrials(a.meta.id, requests, a.sweep.runCap);
     let gap = false;
     for (const t of result.claimed) {
       if (t.number !== a.trials.length) gap = true;
