@@ -114,7 +114,8 @@ function firstLine(s: string): string {
   return line.length > 70 ? `${line.slice(0, 69)}…` : line;
 }
 
-export function printSummary(out: NodeJS.WritableStream, sweep: ResolvedSweep, trials: readonly TrialDetail[], s: SweepSummary): void {
+/** `statusHint`: the command that shows this sweep again (it depends on where it is kept). */
+export function printSummary(out: NodeJS.WritableStream, sweep: ResolvedSweep, trials: readonly TrialDetail[], s: SweepSummary, statusHint: string): void {
   out.write(`\n${trialsTable(sweep, trials, true)}\n\n`);
   const c = s.counts;
   out.write(`sweep ${s.sweep_id} ${s.state}${s.ended_reason ? `: ${s.ended_reason}` : ''}\n`);
@@ -122,5 +123,5 @@ export function printSummary(out: NodeJS.WritableStream, sweep: ResolvedSweep, t
   if (s.best && sweep.metric) {
     out.write(`best: trial ${s.best.number}, ${sweep.metric.name} = ${fmtNumber(s.best.value)}, params ${JSON.stringify(s.best.params)}\n`);
   }
-  out.write(`details: ff status ${s.sweep_id} (kept in ${s.location})\n`);
+  out.write(`details: ${statusHint} (kept in ${s.location})\n`);
 }

@@ -120,7 +120,10 @@ export const runCommand = {
     const local = LocalSweepStore.open(dir, id);
     const summary = sweepSummary(sweep, local.meta, local.trials, local.dir);
     if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printSummary(process.stdout, sweep, local.trials, summary);
+    else {
+      const hint = dir === runsDir(undefined) ? `ff status ${id}` : `ff status ${id} --runs-dir ${dir}`;
+      printSummary(process.stdout, sweep, local.trials, summary, hint);
+    }
     if (interrupts > 0) return 130;
     const { trials } = local;
     return trials.length > 0 && trials.every((t) => t.state === 'failed') ? EXIT.failure : EXIT.ok;
