@@ -36,11 +36,6 @@ export function targetReachedBy(sweep: ResolvedSweep, trials: readonly TrialReco
   return undefined;
 }
 
-/** The sweep metric's value in one logged step, if present and a finite number. */
-export function metricOf(sweep: ResolvedSweep, metrics: Readonly<Record<string, unknown>>): number | undefined {
-  return sweep.metric === undefined ? undefined : metricValue(sweep.metric.name, metrics);
-}
-
 /** The named metric's value in one logged step, if present and a finite number. */
 export function metricValue(name: string, metrics: Readonly<Record<string, unknown>>): number | undefined {
   const v = lookup(metrics, name);
