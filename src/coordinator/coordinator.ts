@@ -13,6 +13,7 @@
  * sweeps, re-sends the jobs of queued trials (job ids make that idempotent) and goes on.
  * The same class drives `ff run` (memory store and queue) and distributed sweeps (Redis).
  */
+import type { ResolvedSweep } from '../config/types.js';
 import { bestValue } from '../core/trial.js';
 import { describeError } from '../core/errors.js';
 import type { StopDecision } from '../early-stop/types.js';
@@ -48,6 +49,8 @@ export interface CoordinatorOptions {
   readonly exitWhenIdle?: boolean;
   /** Working directory recorded in command jobs (only `ff run` sets it; remote workers use theirs). */
   readonly commandCwd?: string;
+  /** How a sweep's trials are executed (default: from its program/command, see executor/spec.ts). */
+  readonly executorFor?: (sweep: ResolvedSweep) => ExecutorSpec;
   readonly onEvent?: (event: CoordinatorEvent) => void;
   readonly log?: (line: string) => void;
 }
@@ -135,7 +138,7 @@ export class Coordinator {
     if (rec === undefined) return undefined;
     let spec: ExecutorSpec;
     try {
-      spec = executorSpecFor(rec.sweep, this.opts.commandCwd);
+      spec = this.opts.executorFor ? this.opts.executorFor(rec.sweep) : executorSpecFor(rec.sweep, this.opts.commandCwd);
     } catch (err) {
       this.log(`sweep ${id}: ${describeError(err)}`);
       await store.setSweepState(id, 'failed', describeError(err));

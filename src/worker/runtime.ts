@@ -20,8 +20,8 @@ import { describeError } from '../core/errors.js';
 import { metricValue } from '../coordinator/policy.js';
 import type { StopChannel, TrialEnd, TrialLease, TrialStore, WorkerInfo } from '../coordinator/store.js';
 import { createExecutor } from '../executor/spec.js';
-import type { TrialOutcome } from '../executor/types.js';
-import { CONTRACT_VERSION, type TrialJob, type TrialJobResult } from '../queue/contract.js';
+import type { Executor, TrialOutcome } from '../executor/types.js';
+import { CONTRACT_VERSION, type ExecutorSpec, type TrialJob, type TrialJobResult } from '../queue/contract.js';
 import type { ConsumerPool } from '../queue/pool.js';
 
 export type ShutdownMode = 'finish' | 'requeue';
@@ -42,6 +42,8 @@ export interface WorkerRuntimeOptions {
   readonly workDir: string;
   /** Working directory of command trials (default: this process's). */
   readonly cwd?: string;
+  /** Builds a trial's executor (default: from the job's spec: a command or a built-in). */
+  readonly executorFor?: (spec: ExecutorSpec) => Executor;
   /** Stop after running this many trials (`ff agent --count`). */
   readonly count?: number;
   /** With `sweeps`: shut down once every one of them has ended (`ff agent`). */
@@ -216,7 +218,9 @@ export class WorkerRuntime {
       }, Math.max(50, Math.floor(this.leaseMs / 3)));
       const dir = join(this.opts.workDir, job.sweepId, 'trials', String(job.number));
       mkdirSync(dir, { recursive: true });
-      const executor = createExecutor(job.executor, { graceMs: this.opts.graceMs ?? 30000, ...(this.opts.cwd ? { cwd: this.opts.cwd } : {}) });
+      const executor = this.opts.executorFor
+        ? this.opts.executorFor(job.executor)
+        : createExecutor(job.executor, { graceMs: this.opts.graceMs ?? 30000, ...(this.opts.cwd ? { cwd: this.opts.cwd } : {}) });
       let outcome: TrialOutcome;
       try {
         outcome = await executor.run(

@@ -5,11 +5,7 @@ import { loadSweepFile } from '../../config/index.js';
 import type { ResolvedSweep } from '../../config/types.js';
 import { EXIT, formatViolation } from '../../core/errors.js';
 import { LocalSweepStore } from '../../coordinator/file-store.js';
-import { Coordinator, type CoordinatorEvent } from '../../coordinator/coordinator.js';
-import { executorSpecFor } from '../../executor/spec.js';
-import { memoryConsumerPool, MemoryTrialQueue } from '../../queue/memory.js';
-import { MemoryTrialStore } from '../../store/memory-store.js';
-import { WorkerRuntime } from '../../worker/runtime.js';
+import { runSweep } from '../../api.js';
 import { chooseSeed, JSON_OPTION, newSweepId, positiveInt, RUNS_DIR_OPTION, runsDir } from '../common.js';
 import { handle } from '../errors.js';
 import { ProgressLine } from '../output.js';
@@ -58,63 +54,46 @@ export const runCommand = {
     const graceMs = Math.max(0, (args.grace ?? 30) * 1000);
     const dir = runsDir(args['runs-dir']);
     const cwd = trialCwd(sweep, args.file);
-    executorSpecFor(sweep, cwd); // an unknown built-in is a usage error before anything starts
     const id = newSweepId();
-    // The distributed machinery, in one process: memory store (writing the runs folder) and queue.
-    const store = new MemoryTrialStore({ persistDir: dir });
-    await store.createSweep(sweep, { id, source: resolve(args.file), seed, createdAt: new Date().toISOString(), state: 'running' });
-    const queue = new MemoryTrialQueue();
-    const worker = new WorkerRuntime({
-      store,
-      stopChannel: store.stopChannel(),
-      pool: memoryConsumerPool(queue, parallel),
-      sweeps: [id],
-      id: 'local',
-      // one process: a trial cannot lose its worker, so the lease only needs to outlive the run
-      leaseMs: 24 * 3600 * 1000,
-      graceMs,
-      workDir: dir,
-      cwd,
-    });
     const err = process.stderr;
     const progress = new ProgressLine(err);
     const started = Date.now();
     err.write(`sweep ${id}: ${sweep.name ?? args.file} (${sweep.method}, seed ${seed}, ${parallel} at a time) → ${join(dir, id)}\n`);
-    const coordinator = new Coordinator({
-      store,
-      queue,
-      sweeps: [id],
-      exitWhenIdle: true,
-      commandCwd: cwd,
-      onEvent: (e: CoordinatorEvent) => {
-        if (e.type === 'trial-start' && !progress.live) progress.log(`trial ${e.trial.number} started`);
-        if (e.type === 'stop') progress.log(`trial ${e.trial.number}: ${e.decision.explanation}`);
-        if (e.type === 'trial-end') progress.log(describeTrialEnd(sweep, e.trial));
-        progress.update(progressText(sweep, coordinator.trials(id), Date.now() - started));
-      },
-      log: (line) => progress.log(line),
-    });
-
+    const cancel = new AbortController();
     let interrupts = 0;
     const onSignal = (): void => {
       interrupts += 1;
       if (interrupts === 1) {
         progress.log('interrupted: stopping running trials (Ctrl-C again to exit now)');
-        void store.setSweepState(id, 'cancelled', 'interrupted by the user (Ctrl-C)');
+        cancel.abort('interrupted by the user (Ctrl-C)');
       } else {
         process.exit(130);
       }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const never = new AbortController();
     try {
-      await worker.start();
-      await coordinator.run(never.signal);
+      await runSweep({
+        sweep,
+        seed,
+        parallel,
+        runsDir: dir,
+        cwd,
+        graceMs,
+        sweepId: id,
+        source: resolve(args.file),
+        signal: cancel.signal,
+        log: (line) => progress.log(line),
+        onEvent: (e, trials) => {
+          if (e.type === 'trial-start' && !progress.live) progress.log(`trial ${e.trial.number} started`);
+          if (e.type === 'stop') progress.log(`trial ${e.trial.number}: ${e.decision.explanation}`);
+          if (e.type === 'trial-end') progress.log(describeTrialEnd(sweep, e.trial));
+          progress.update(progressText(sweep, trials, Date.now() - started));
+        },
+      });
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await worker.shutdown('finish');
       progress.done();
     }
     const local = LocalSweepStore.open(dir, id);
