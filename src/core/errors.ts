@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'FF_STORE'
   | 'FF_DATA'
   | 'FF_REDIS'
+  | 'FF_LLM'
   | 'FF_INTERNAL';
 
 export class FFError extends Error {
