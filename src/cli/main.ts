@@ -10,6 +10,7 @@ import { EXIT } from '../core/errors.js';
 import { agentCommand, workerCommand } from './commands/worker.js';
 import { controlCommands } from './commands/control.js';
 import { coordinatorCommand } from './commands/coordinator.js';
+import { feCommand } from './commands/fe.js';
 import { previewCommand } from './commands/preview.js';
 import { sweepCommand } from './commands/sweep.js';
 import { runCommand } from './commands/run.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(workerCommand)
     .command(agentCommand)
     .command(controlCommands)
+    .command(feCommand)
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()

@@ -1,11 +1,12 @@
 /**
  * From a sweep's `program` / `command` to an executor. `program: ff:<name>` names a built-in
- * objective run inside the worker (`ff:synthetic` now; the MALMAS engineer later); anything else
+ * objective run inside the worker (`ff:malmas`, the MALMAS engineer; `ff:synthetic`); anything else
  * is a command run as `wandb agent` would run it.
  */
 import type { ResolvedSweep } from '../config/types.js';
 import { EXIT, FFError } from '../core/errors.js';
 import type { ExecutorSpec } from '../queue/contract.js';
+import { malmasObjective } from './builtin/malmas.js';
 import { syntheticObjective } from './builtin/synthetic.js';
 import { CommandExecutor } from './command.js';
 import { FunctionExecutor, type TrialFunction } from './function.js';
@@ -15,6 +16,7 @@ export const BUILTIN_PREFIX = 'ff:';
 
 export const BUILTINS = {
   synthetic: syntheticObjective,
+  malmas: malmasObjective,
 } as const satisfies Record<string, TrialFunction>;
 
 export type BuiltinName = keyof typeof BUILTINS;
