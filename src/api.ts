@@ -27,6 +27,7 @@ import { executorSpecFor } from './executor/spec.js';
 import { FunctionExecutor, type TrialFunction } from './executor/function.js';
 import { memoryConsumerPool, MemoryTrialQueue } from './queue/memory.js';
 import { MemoryTrialStore } from './store/memory-store.js';
+import type { Tracker } from './tracker/types.js';
 import { WorkerRuntime } from './worker/runtime.js';
 
 export { loadSweepFile, resolveSweepObject, checkSweepFile } from './config/index.js';
@@ -35,6 +36,16 @@ export type { TrialFunction, TrialFunctionContext } from './executor/function.js
 export { TrialStoppedError, FFError, ConfigError } from './core/errors.js';
 export type { CoordinatorEvent } from './coordinator/coordinator.js';
 export type { SweepMeta, TrialDetail } from './coordinator/types.js';
+// the MALMAS feature engineer, usable on its own
+export { MalmasFeatureEngineer } from './malmas/pipeline.js';
+export { runEngineer, type EngineerOptions, type EngineerResult, type EngineerEvent } from './malmas/engineer.js';
+export { FeatureSet, type FeatureMeta } from './malmas/feature-set.js';
+export { writeArtifacts } from './malmas/artifacts.js';
+export { readCsv, parseCsv, type Table, type Column } from './malmas/dataset/index.js';
+export { createProposer } from './malmas/setup.js';
+// experiment trackers
+export { createTracker, TRACKER_NAMES } from './tracker/registry.js';
+export type { Tracker, TrackerRun, RunInit, TrackerOptions } from './tracker/types.js';
 
 export interface RunSweepOptions {
   readonly sweep: ResolvedSweep;
@@ -57,6 +68,8 @@ export interface RunSweepOptions {
   /** Every coordinator event, with the trials as they stand. */
   readonly onEvent?: (event: CoordinatorEvent, trials: readonly TrialDetail[]) => void;
   readonly log?: (line: string) => void;
+  /** Tracks every trial as a run (see `createTracker`); default: not tracked. Closed at the end. */
+  readonly tracker?: Tracker;
 }
 
 export interface RunSweepResult {
@@ -90,6 +103,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<RunSweepResult> {
     workDir,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(objective !== undefined ? { executorFor: () => new FunctionExecutor(objective) } : {}),
+    ...(opts.tracker !== undefined ? { tracker: opts.tracker } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const coordinator: Coordinator = new Coordinator({

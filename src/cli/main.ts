@@ -9,14 +9,27 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT } from '../core/errors.js';
 import { agentCommand, workerCommand } from './commands/worker.js';
 import { controlCommands } from './commands/control.js';
+import { compareCommand } from './commands/compare.js';
 import { coordinatorCommand } from './commands/coordinator.js';
 import { feCommand } from './commands/fe.js';
 import { previewCommand } from './commands/preview.js';
 import { sweepCommand } from './commands/sweep.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { reportError } from './errors.js';
+import { useSettingsFile } from './settings.js';
+
+/**
+ * A flag given twice takes its last value (as in most CLIs) unless it is a list option. yargs
+ * passes its instance as a second argument, which its type declarations leave out.
+ */
+function lastValueWins(argv: Record<string, unknown>, y?: { getOptions(): { array: string[] } }): void {
+  if (y === undefined) return;
+  const lists = new Set(y.getOptions().array);
+  for (const [k, v] of Object.entries(argv)) if (k !== '_' && Array.isArray(v) && !lists.has(k)) argv[k] = v[v.length - 1];
+}
 
 function version(): string {
   try {
@@ -35,12 +48,17 @@ export async function main(argv: string[]): Promise<void> {
     .command(previewCommand)
     .command(runCommand)
     .command(statusCommand)
+    .command(compareCommand)
     .command(sweepCommand)
     .command(coordinatorCommand)
     .command(workerCommand)
     .command(agentCommand)
     .command(controlCommands)
     .command(feCommand)
+    .command(syncCommand)
+    .option('settings', { type: 'string', global: true, describe: 'Settings file (default ./config/settings.yaml when present; env FF_SETTINGS)' })
+    .middleware((argv) => useSettingsFile(typeof argv['settings'] === 'string' ? argv['settings'] : undefined))
+    .middleware(lastValueWins)
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()

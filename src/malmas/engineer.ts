@@ -130,6 +130,8 @@ export interface EngineerResult {
   readonly train: { readonly table: Table; readonly y: Float64Array; readonly rows: Int32Array };
   readonly test: { readonly table: Table; readonly y: Float64Array; readonly rows: Int32Array };
   readonly prepared: PreparedTask;
+  /** How the features were compiled (row order, the target they may never read). */
+  readonly context: FeatureContext;
   readonly warnings: readonly string[];
   readonly wallSeconds: number;
 }
@@ -147,17 +149,20 @@ interface Accepted {
 
 const DEFAULT_MODEL: Partial<GbdtParams> = { nTrees: 100, learningRate: 0.1, maxDepth: 6, maxBins: 256 };
 
+/** The defaults of {@link EngineerOptions} (MALMAS's settings where it has one). */
+export const ENGINEER_DEFAULTS = { rounds: 4, temperature: 1.0, router: 'hybrid', seed: 0, nFolds: 5, keepPerAgent: 4, nTrees: DEFAULT_MODEL.nTrees! } as const;
+
 /** Runs MALMAS on a loaded table. Throws FFError for bad data or options; never for a bad proposal. */
 export async function runEngineer(table: Table, opts: EngineerOptions): Promise<EngineerResult> {
   const t0 = performance.now();
-  const rounds = opts.rounds ?? 4;
+  const rounds = opts.rounds ?? ENGINEER_DEFAULTS.rounds;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new FFError('FF_USAGE', `rounds = ${String(opts.rounds)}: it must be an integer from 1 to 50 (MALMAS uses 4)`, EXIT.usage);
-  const temperature = opts.temperature ?? 1.0;
+  const temperature = opts.temperature ?? ENGINEER_DEFAULTS.temperature;
   if (!(temperature >= 0 && temperature <= 2)) throw new FFError('FF_USAGE', `temperature = ${String(opts.temperature)}: it must be a number from 0 to 2`, EXIT.usage);
-  const seed = opts.seed ?? 0;
-  const nFolds = opts.nFolds ?? 5;
+  const seed = opts.seed ?? ENGINEER_DEFAULTS.seed;
+  const nFolds = opts.nFolds ?? ENGINEER_DEFAULTS.nFolds;
   if (!Number.isInteger(nFolds) || nFolds < 2 || nFolds > 20) throw new FFError('FF_USAGE', `nFolds = ${String(opts.nFolds)}: it must be an integer from 2 to 20`, EXIT.usage);
-  const keepPerAgent = opts.keepPerAgent ?? 4;
+  const keepPerAgent = opts.keepPerAgent ?? ENGINEER_DEFAULTS.keepPerAgent;
   const agentsAllowed = checkAgents(opts.agents);
   const proposer = opts.proposer ?? new OfflineProposer();
   const warnings: string[] = [];
@@ -223,7 +228,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
     const withLogic = (cols: Array<Record<string, unknown>>): Array<Record<string, unknown>> =>
       cols.map((c) => (logicOf.has(String(c['name'])) ? { ...c, description: logicOf.get(String(c['name'])) } : c));
     const router = new Router({
-      strategy: opts.router ?? 'hybrid',
+      strategy: opts.router ?? ENGINEER_DEFAULTS.router,
       columns: describeOf(train),
       ordered: fctx.ordered,
       nRounds: rounds,
@@ -495,6 +500,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
       train: { table: finalTrain, y: yTrain, rows: split.train.rows },
       test: { table: finalTest, y: yTest, rows: split.test.rows },
       prepared,
+      context: fctx,
       warnings,
       wallSeconds: (performance.now() - t0) / 1000,
     };
