@@ -1,16 +1,16 @@
 import type { Argv } from 'yargs';
-import { EXIT, FFError, describeError } from '../../core/errors.js';
+import { describeError } from '../../core/errors.js';
 import type { ResolvedSweep } from '../../config/types.js';
 import { LocalSweepStore } from '../../coordinator/file-store.js';
 import type { WorkerInfo } from '../../coordinator/store.js';
 import { countStates, type SweepMeta, type TrialDetail } from '../../coordinator/types.js';
 import { loadBullmq } from '../../queue/index.js';
-import { redactRedisUrl } from '../../store/redis-connection.js';
 import type { RedisTrialStore } from '../../store/redis-store.js';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDir } from '../common.js';
 import { handle } from '../errors.js';
 import { table } from '../output.js';
 import { openRedisStore, REDIS_OPTIONS, redisConfigured, redisPrefix, redisUrl, type RedisArgs } from '../redis.js';
+import { pickSweepId, redisLocation, sweepNotFound } from '../sweep-lookup.js';
 import { sweepSummary, trialsTable } from '../summary.js';
 
 interface Args extends RedisArgs {
@@ -25,14 +25,6 @@ interface Found {
   readonly trials: readonly TrialDetail[];
   readonly location: string;
   readonly where: 'local' | 'redis';
-}
-
-/** A sweep id or a unique prefix of one. */
-function pick(ids: readonly string[], id: string): string | undefined {
-  if (ids.includes(id)) return id;
-  const matches = ids.filter((x) => x.startsWith(id));
-  if (matches.length > 1) throw new FFError('FF_USAGE', `sweep id '${id}' is ambiguous: ${matches.join(', ')}`, EXIT.usage);
-  return matches[0];
 }
 
 function localSweeps(dir: string): Found[] {
@@ -76,7 +68,7 @@ export const statusCommand = {
     const useRedis = redisConfigured(args);
     const local = localSweeps(dir);
     let store: RedisTrialStore | undefined;
-    const location = `redis ${redactRedisUrl(redisUrl(args))} prefix ${redisPrefix(args)}`;
+    const location = redisLocation(args);
     try {
       if (useRedis) {
         try {
@@ -115,13 +107,13 @@ export const statusCommand = {
         return;
       }
       // one sweep: the runs folder first, then Redis
-      let found = local.find((f) => f.meta.id === pick(local.map((l) => l.meta.id), args.id!));
+      let found = local.find((f) => f.meta.id === pickSweepId(local.map((l) => l.meta.id), args.id!));
       if (found === undefined && store) {
-        const id = pick((await store.listSweeps()).map((m) => m.id), args.id);
+        const id = pickSweepId((await store.listSweeps()).map((m) => m.id), args.id);
         if (id !== undefined) found = (await redisSweeps(store, location, id))[0];
       }
       if (found === undefined) {
-        throw new FFError('FF_NOT_FOUND', `no sweep '${args.id}' in ${dir}${store ? ` or in ${location}` : useRedis ? '' : ' (for sweeps in Redis pass --redis or set REDIS_URL)'}`);
+        throw sweepNotFound(args.id, { dir, ...(store ? { redis: location } : {}), redisConfigured: useRedis });
       }
       const summary = sweepSummary(found.sweep, found.meta, found.trials, found.location);
       let extra: { queue_waiting: number; workers: WorkerInfo[] } | undefined;
