@@ -2,6 +2,7 @@
 import { EXIT, FFError, describeError } from '../core/errors.js';
 import { redactRedisUrl, resolveRedisUrl } from '../store/redis-connection.js';
 import { RedisTrialStore } from '../store/redis-store.js';
+import { settings } from './settings.js';
 
 export const REDIS_OPTIONS = {
   redis: {
@@ -22,13 +23,13 @@ export interface RedisArgs {
 }
 
 export function redisPrefix(args: RedisArgs): string {
-  const p = args.prefix ?? process.env.FF_REDIS_PREFIX ?? 'ff';
+  const p = args.prefix ?? settings().redis.prefix;
   if (p === '' || /\s/.test(p)) throw new FFError('FF_USAGE', `--prefix must be a non-empty word without spaces (got '${p}')`, EXIT.usage);
   return p;
 }
 
 export function redisUrl(args: RedisArgs): string {
-  const url = resolveRedisUrl(args.redis === '' ? undefined : args.redis);
+  const url = resolveRedisUrl(args.redis === '' || args.redis === undefined ? settings().redis.url : args.redis);
   if (!/^rediss?:\/\//.test(url)) {
     throw new FFError('FF_USAGE', `the Redis URL must look like redis://[user:password@]host:port[/db] or rediss://… (got '${url}'); note that a bare --redis takes the next word as its value`, EXIT.usage);
   }
@@ -37,7 +38,7 @@ export function redisUrl(args: RedisArgs): string {
 
 /** True when the user pointed at a Redis (flag or environment), for commands where it is optional. */
 export function redisConfigured(args: RedisArgs): boolean {
-  return args.redis !== undefined || !!process.env.FF_REDIS_URL || !!process.env.REDIS_URL; // a bare `--redis` means the default URL
+  return args.redis !== undefined || settings().redis.url !== undefined; // a bare `--redis` means the default URL
 }
 
 /** Opens the Redis trial store and checks that the server answers within `timeoutMs`. */

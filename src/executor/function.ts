@@ -8,7 +8,7 @@
  * returns. A function that ignores the signal keeps `run` waiting until it returns.
  */
 import { TrialStoppedError, describeError, isTrialStopped } from '../core/errors.js';
-import type { Executor, ExecutorContext, Metrics, TrialOutcome, TrialSpec } from './types.js';
+import type { Executor, ExecutorContext, Metrics, TrialOutcome, TrialSpec, TrialTracking } from './types.js';
 
 export interface TrialFunctionContext {
   /** Logs one step; resolves once it is stored, rejects if it could not be. Awaiting is optional. */
@@ -18,6 +18,8 @@ export interface TrialFunctionContext {
   readonly trial: TrialSpec;
   /** Directory where the trial may write files. */
   readonly dir: string;
+  /** Params, artifacts and tables for the trial's tracked run (a no-op when nothing tracks it). */
+  readonly tracking: TrialTracking;
   /** True once the trial has been told to stop. */
   shouldStop(): boolean;
   /** Throws a {@link TrialStoppedError} if the trial has been told to stop. */
@@ -25,6 +27,8 @@ export interface TrialFunctionContext {
 }
 
 export type TrialFunction = (config: TrialSpec['config'], ctx: TrialFunctionContext) => Promise<void> | void;
+
+const UNTRACKED: TrialTracking = { logParams: () => undefined, logArtifact: () => undefined, logTable: () => undefined };
 
 function stopReason(signal: AbortSignal): string {
   return String(signal.reason ?? 'stopped');
@@ -49,6 +53,7 @@ export class FunctionExecutor implements Executor {
       signal: ctx.signal,
       trial,
       dir: ctx.dir,
+      tracking: ctx.tracking ?? UNTRACKED,
       shouldStop: () => ctx.signal.aborted,
       throwIfStopped: () => {
         if (ctx.signal.aborted) throw new TrialStoppedError(stopReason(ctx.signal));

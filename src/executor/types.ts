@@ -28,6 +28,20 @@ export interface ExecutorContext {
   readonly signal: AbortSignal;
   /** Directory where this trial may write files (its log, its config file). Exists. */
   readonly dir: string;
+  /** The trial's experiment-tracker run (metrics are tracked from `report` already). */
+  readonly tracking?: TrialTracking;
+}
+
+/**
+ * What an in-process objective may add to its tracked run, beyond the metrics it reports.
+ * Fire and forget: tracking never fails or blocks a trial.
+ */
+export interface TrialTracking {
+  /** Resolved settings worth recording next to the sweep's params (dataset, model, …). */
+  logParams(params: Readonly<Record<string, unknown>>): void;
+  /** A file or folder; `type` as W&B artifact types: dataset, model, plot, json, … */
+  logArtifact(artifact: { readonly path: string; readonly name?: string; readonly type: string }): void;
+  logTable(table: { readonly name: string; readonly columns: readonly string[]; readonly rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>> }): void;
 }
 
 export type TrialOutcome =

@@ -23,6 +23,8 @@ import { createExecutor } from '../executor/spec.js';
 import type { Executor, TrialOutcome } from '../executor/types.js';
 import { CONTRACT_VERSION, type ExecutorSpec, type TrialJob, type TrialJobResult } from '../queue/contract.js';
 import type { ConsumerPool } from '../queue/pool.js';
+import type { Tracker } from '../tracker/types.js';
+import { openTrialRun, type TrialRun } from './tracking.js';
 
 export type ShutdownMode = 'finish' | 'requeue';
 
@@ -50,6 +52,8 @@ export interface WorkerRuntimeOptions {
   readonly exitWhenDone?: boolean;
   /** How often an idle worker looks for new sweeps (default 0.1 s; a busy one every 2 s). */
   readonly discoverMs?: number;
+  /** Tracks every trial as a run (default: none). Closed by `shutdown`. */
+  readonly tracker?: Tracker;
   readonly log?: (line: string) => void;
 }
 
@@ -112,6 +116,7 @@ export class WorkerRuntime {
     await this.opts.pool.close(true).catch((err: unknown) => this.log(`closing the queue consumers: ${describeError(err)}`));
     await this.opts.store.removeWorker(this.id).catch(() => undefined);
     await this.opts.stopChannel.close().catch(() => undefined);
+    await this.opts.tracker?.close().catch(() => undefined);
     this.finished();
   }
 
@@ -221,6 +226,7 @@ export class WorkerRuntime {
       const executor = this.opts.executorFor
         ? this.opts.executorFor(job.executor)
         : createExecutor(job.executor, { graceMs: this.opts.graceMs ?? 30000, ...(this.opts.cwd ? { cwd: this.opts.cwd } : {}) });
+      const run: TrialRun | undefined = this.opts.tracker !== undefined ? await openTrialRun(this.opts.tracker, job, sweep, dir) : undefined;
       let outcome: TrialOutcome;
       try {
         outcome = await executor.run(
@@ -229,6 +235,8 @@ export class WorkerRuntime {
             report: async (metrics) => {
               const value = metric === undefined ? undefined : metricValue(metric, metrics);
               const r = await store.appendStep(lease, metrics, value, Date.now());
+              // durable in the store first; the tracker gets it after, and never holds the trial up
+              if (r.ok) run?.step(metrics);
               if (!r.ok) {
                 if (!entry.abort.signal.aborted) entry.abort.abort('superseded: the trial was given to another worker');
               } else if (r.stop !== undefined && !entry.abort.signal.aborted) {
@@ -237,6 +245,7 @@ export class WorkerRuntime {
             },
             signal: entry.abort.signal,
             dir,
+            ...(run !== undefined ? { tracking: run.tracking } : {}),
           },
         );
       } catch (err) {
@@ -246,10 +255,13 @@ export class WorkerRuntime {
       renew = undefined;
       if (entry.handBack) {
         await store.handBack(lease, 'worker shut down before the trial ended');
+        await run?.end({ status: 'stopped', reason: 'handed back to the queue' });
         return { v: CONTRACT_VERSION, status: 'handed-back' };
       }
       const end = toEnd(outcome, entry.abort.signal);
+      // the result reaches the coordinator before the tracker is told (a slow server cannot delay it)
       await store.endTrial(lease, end);
+      await run?.end(end);
       return { v: CONTRACT_VERSION, status: end.status };
     } finally {
       if (renew) clearInterval(renew);

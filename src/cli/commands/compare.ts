@@ -126,6 +126,61 @@ function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+export interface ComparisonRequest {
+  by?: string;
+  metric?: string;
+  goal?: Goal;
+  'round-metric'?: string;
+  html?: string;
+  json?: boolean;
+}
+
+/**
+ * Prints the comparison of a loaded sweep (table, or JSON with `json`) and writes its HTML report;
+ * returns the exit code. Shared by `ff compare` and `ff run --compare`.
+ */
+export function reportComparison(data: CompareData, args: ComparisonRequest, dir: string, location: string): number {
+  const by = resolveBy(data, args.by);
+  const metric = resolveMetric(data, args.metric);
+  const goal: Goal = args.goal ?? data.sweep.metric?.goal ?? 'maximize';
+  const roundMetric = resolveRoundMetric(data, args['round-metric']);
+  const c = summarize(data.trials, { by, metric, goal, ...(roundMetric !== undefined ? { roundMetric } : {}) });
+
+  const cells = comparisonTable(c, fmtNumber);
+  const htmlPath = args.html !== undefined ? resolve(args.html) : join(dir, data.meta.id, `compare-${fileSafe(by)}.html`);
+  const page = renderCompareHtml(c, {
+    sweepId: data.meta.id,
+    ...(data.sweep.name !== undefined ? { name: data.sweep.name } : {}),
+    source: data.meta.source,
+    table: cells,
+    fmt: fmtNumber,
+  });
+  try {
+    mkdirSync(dirname(htmlPath), { recursive: true });
+    writeFileSync(htmlPath, page);
+  } catch (err) {
+    throw new FFError('FF_STORE', `cannot write the report to ${htmlPath} (${(err as Error).message}); pass --html FILE in a writable folder`, EXIT.failure);
+  }
+  process.stderr.write(`report: ${htmlPath}\n`);
+
+  if (args.json) process.stdout.write(`${JSON.stringify(comparisonJson(data, c, location, htmlPath), null, 2)}\n`);
+  else {
+    const s = data.sweep;
+    process.stdout.write(`sweep ${data.meta.id}${s.name ? ` (${s.name})` : ''}: ${goal} ${metric} by ${by}, ${data.trials.length} trials; curves: ${curveLabel(c)}\n\n`);
+    process.stdout.write(`${table(cells.header, cells.rows)}\n\n`);
+    process.stdout.write(
+      c.best
+        ? `best ${by}: ${c.best.label} (mean ${metric} ${fmtNumber(c.best.metric.mean)} over ${c.best.metric.n} trial${c.best.metric.n === 1 ? '' : 's'})\n`
+        : `best ${by}: none (no finished or stopped trial logged ${metric})\n`,
+    );
+  }
+  if (c.best === undefined) {
+    process.stderr.write(`error: no finished or stopped trial of sweep ${data.meta.id} logged ${metric}: nothing to compare yet\n`);
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}
+
 export const compareCommand = {
   command: 'compare <sweep>',
   describe: 'Compare the values of one parameter (default router_strategy) across a sweep: metric mean ± sd and best, improvement, LLM cost, wall time; writes an HTML report',
@@ -166,45 +221,7 @@ export const compareCommand = {
       }
       if (data === undefined) throw sweepNotFound(args.sweep, { dir, ...(store ? { redis: location } : {}), redisConfigured: useRedis }, EXIT.usage);
 
-      const by = resolveBy(data, args.by);
-      const metric = resolveMetric(data, args.metric);
-      const goal: Goal = args.goal ?? data.sweep.metric?.goal ?? 'maximize';
-      const roundMetric = resolveRoundMetric(data, args['round-metric']);
-      const c = summarize(data.trials, { by, metric, goal, ...(roundMetric !== undefined ? { roundMetric } : {}) });
-
-      const cells = comparisonTable(c, fmtNumber);
-      const htmlPath = args.html !== undefined ? resolve(args.html) : join(dir, data.meta.id, `compare-${fileSafe(by)}.html`);
-      const page = renderCompareHtml(c, {
-        sweepId: data.meta.id,
-        ...(data.sweep.name !== undefined ? { name: data.sweep.name } : {}),
-        source: data.meta.source,
-        table: cells,
-        fmt: fmtNumber,
-      });
-      try {
-        mkdirSync(dirname(htmlPath), { recursive: true });
-        writeFileSync(htmlPath, page);
-      } catch (err) {
-        throw new FFError('FF_STORE', `cannot write the report to ${htmlPath} (${(err as Error).message}); pass --html FILE in a writable folder`, EXIT.failure);
-      }
-      process.stderr.write(`report: ${htmlPath}\n`);
-
-      if (args.json) process.stdout.write(`${JSON.stringify(comparisonJson(data, c, location, htmlPath), null, 2)}\n`);
-      else {
-        const s = data.sweep;
-        process.stdout.write(`sweep ${data.meta.id}${s.name ? ` (${s.name})` : ''}: ${goal} ${metric} by ${by}, ${data.trials.length} trials; curves: ${curveLabel(c)}\n\n`);
-        process.stdout.write(`${table(cells.header, cells.rows)}\n\n`);
-        process.stdout.write(
-          c.best
-            ? `best ${by}: ${c.best.label} (mean ${metric} ${fmtNumber(c.best.metric.mean)} over ${c.best.metric.n} trial${c.best.metric.n === 1 ? '' : 's'})\n`
-            : `best ${by}: none (no finished or stopped trial logged ${metric})\n`,
-        );
-      }
-      if (c.best === undefined) {
-        process.stderr.write(`error: no finished or stopped trial of sweep ${data.meta.id} logged ${metric}: nothing to compare yet\n`);
-        return EXIT.failure;
-      }
-      return EXIT.ok;
+      return reportComparison(data, args, dir, location);
     } finally {
       await store?.close();
     }

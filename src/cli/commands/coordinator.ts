@@ -4,12 +4,17 @@ import type { Argv } from 'yargs';
 import { Coordinator } from '../../coordinator/coordinator.js';
 import { EXIT } from '../../core/errors.js';
 import { loadBullmq } from '../../queue/index.js';
+import { RUNS_DIR_OPTION, TRACKER_OPTIONS } from '../common.js';
 import { handle } from '../errors.js';
 import { logLine, openRedisStore, REDIS_OPTIONS, redisPrefix, redisUrl, type RedisArgs } from '../redis.js';
 
 interface Args extends RedisArgs {
   sweep?: string[];
   workers?: number;
+  tracker?: string;
+  project?: string;
+  entity?: string;
+  'runs-dir'?: string;
   concurrency?: number;
   'max-attempts'?: number;
   'lease-check'?: number;
@@ -20,6 +25,7 @@ interface Args extends RedisArgs {
 function spawnWorkers(n: number, args: Args): ChildProcess[] {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   const common = ['--redis', redisUrl(args), '--prefix', redisPrefix(args), '--concurrency', String(args.concurrency ?? 1)];
+  for (const flag of ['tracker', 'project', 'entity', 'runs-dir'] as const) if (args[flag] !== undefined) common.push(`--${flag}`, String(args[flag]));
   return Array.from({ length: n }, () => spawn(process.execPath, [main, 'worker', ...common], { stdio: ['ignore', 'inherit', 'inherit'] }));
 }
 
@@ -32,6 +38,8 @@ export const coordinatorCommand = {
         sweep: { type: 'string', array: true, describe: 'Only these sweeps (default: all)' },
         workers: { type: 'number', describe: 'Also start this many local worker processes', default: 0 },
         concurrency: { type: 'number', describe: 'Slots of each worker started with --workers', default: 1 },
+        ...TRACKER_OPTIONS,
+        ...RUNS_DIR_OPTION,
         'max-attempts': { type: 'number', describe: 'Runs of a trial whose worker was lost, before it is marked failed', default: 3 },
         'lease-check': { type: 'number', describe: 'Seconds between checks for lost workers', default: 1 },
         quiet: { type: 'boolean', describe: 'Log only problems, not every trial', default: false },

@@ -6,17 +6,20 @@ import type { ResolvedSweep } from '../../config/types.js';
 import { EXIT, formatViolation } from '../../core/errors.js';
 import { LocalSweepStore } from '../../coordinator/file-store.js';
 import { runSweep } from '../../api.js';
-import { chooseSeed, JSON_OPTION, newSweepId, positiveInt, RUNS_DIR_OPTION, runsDir } from '../common.js';
+import { chooseSeed, JSON_OPTION, newSweepId, openTracker, positiveInt, RUNS_DIR_OPTION, runsDir, TRACKER_OPTIONS, type TrackerArgs } from '../common.js';
+import { localSource } from '../../compare/collect.js';
 import { handle } from '../errors.js';
+import { reportComparison } from './compare.js';
 import { ProgressLine } from '../output.js';
 import { describeTrialEnd, progressText, sweepSummary, printSummary } from '../summary.js';
 
-interface Args {
+interface Args extends TrackerArgs {
   file: string;
   parallel?: number;
   seed?: number;
   grace?: number;
   json: boolean;
+  compare?: string;
   'runs-dir'?: string;
 }
 
@@ -43,9 +46,12 @@ export const runCommand = {
         seed: { type: 'number', describe: 'Sweep seed; same seed, same suggestions (default: random, printed)' },
         grace: { type: 'number', describe: 'Seconds between SIGTERM and SIGKILL when a trial is stopped', default: 30 },
         ...RUNS_DIR_OPTION,
+        ...TRACKER_OPTIONS,
+        compare: { type: 'string', describe: 'At the end, compare the values of this parameter (as `ff compare ID --by PARAM`) and write the HTML report; with --json, run `ff compare ID --json` instead' },
         ...JSON_OPTION,
       })
       .example('$0 run sweeps/demo.yaml --parallel 2 --seed 0', 'run the demo sweep, two trials at a time')
+      .example('$0 run sweeps/router-comparison.yaml --parallel 2 --compare router_strategy', 'MALMAS router strategies side by side')
       .epilogue('Ctrl-C stops the sweep: running trials get SIGTERM (SIGKILL after --grace seconds). Exit codes: 0 the sweep ran to its end, 1 every trial failed, 2 invalid config or usage, 130 interrupted.'),
   handler: handle<Args>(async (args) => {
     const sweep = loadSweepFile(args.file, { onWarning: (w) => process.stderr.write(`warning: ${args.file}: ${formatViolation(w)}\n`) });
@@ -57,6 +63,7 @@ export const runCommand = {
     const id = newSweepId();
     const err = process.stderr;
     const progress = new ProgressLine(err);
+    const tracker = openTracker(args, dir, (line) => progress.log(line));
     const started = Date.now();
     err.write(`sweep ${id}: ${sweep.name ?? args.file} (${sweep.method}, seed ${seed}, ${parallel} at a time) → ${join(dir, id)}\n`);
     const cancel = new AbortController();
@@ -83,6 +90,7 @@ export const runCommand = {
         sweepId: id,
         source: resolve(args.file),
         signal: cancel.signal,
+        tracker,
         log: (line) => progress.log(line),
         onEvent: (e, trials) => {
           if (e.type === 'trial-start' && !progress.live) progress.log(`trial ${e.trial.number} started`);
@@ -104,6 +112,11 @@ export const runCommand = {
       printSummary(process.stdout, sweep, local.trials, summary, hint);
     }
     if (interrupts > 0) return 130;
+    if (args.compare !== undefined && !args.json) {
+      process.stdout.write('\n');
+      const data = await localSource(dir).load(id);
+      if (data !== undefined) reportComparison(data, { by: args.compare }, dir, dir);
+    }
     const { trials } = local;
     return trials.length > 0 && trials.every((t) => t.state === 'failed') ? EXIT.failure : EXIT.ok;
   }),

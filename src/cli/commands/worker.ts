@@ -1,21 +1,20 @@
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT, FFError } from '../../core/errors.js';
 import { loadBullmq } from '../../queue/index.js';
 import { RedisStopChannel } from '../../store/redis-stop-channel.js';
 import { WorkerRuntime, type ShutdownMode } from '../../worker/runtime.js';
-import { positiveInt } from '../common.js';
+import { openTracker, positiveInt, RUNS_DIR_OPTION, runsDir, TRACKER_OPTIONS, type TrackerArgs } from '../common.js';
 import { handle } from '../errors.js';
 import { logLine, openRedisStore, REDIS_OPTIONS, redisPrefix, redisUrl, type RedisArgs } from '../redis.js';
 
-interface Args extends RedisArgs {
+interface Args extends RedisArgs, TrackerArgs {
   id?: string;
   sweep?: string[];
   concurrency?: number;
   count?: number;
   lease?: number;
   grace?: number;
-  'work-dir'?: string;
+  'runs-dir'?: string;
   'on-term'?: string;
 }
 
@@ -23,7 +22,8 @@ const WORKER_OPTIONS = {
   concurrency: { type: 'number', alias: 'c', describe: 'Trials this worker runs at once', default: 1 },
   lease: { type: 'number', describe: 'Seconds without a heartbeat after which a trial is presumed lost and run again elsewhere', default: 30 },
   grace: { type: 'number', describe: 'Seconds between SIGTERM and SIGKILL when a trial is stopped', default: 30 },
-  'work-dir': { type: 'string', describe: 'Folder for trial logs and config files (<dir>/<sweep>/trials/<n>)', default: 'runs' },
+  'runs-dir': { ...RUNS_DIR_OPTION['runs-dir'], alias: 'work-dir', describe: 'Folder for trial logs, config files and local runs (<dir>/<sweep>/trials/<n>; settings runs_dir)' },
+  ...TRACKER_OPTIONS,
   'on-term': {
     type: 'string',
     choices: ['finish', 'requeue'],
@@ -49,6 +49,14 @@ async function runWorker(args: Args, sweeps: string[] | undefined, count: number
       }
     }
   }
+  const workDir = runsDir(args['runs-dir']);
+  let tracker;
+  try {
+    tracker = openTracker(args, workDir, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const { bullConsumerPool } = await loadBullmq();
   const stopChannel = new RedisStopChannel({ url, prefix, log });
   const runtime = new WorkerRuntime({
@@ -60,7 +68,8 @@ async function runWorker(args: Args, sweeps: string[] | undefined, count: number
     exitWhenDone: args.id !== undefined, // ff agent: exit when its sweep ends
     leaseMs,
     graceMs: Math.max(0, (args.grace ?? 30) * 1000),
-    workDir: resolve(args['work-dir'] ?? 'runs'),
+    workDir,
+    tracker,
     log,
   });
   const onTerm = (args['on-term'] ?? 'finish') as ShutdownMode;

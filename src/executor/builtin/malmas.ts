@@ -14,10 +14,10 @@
 import { join } from 'node:path';
 import { EXIT, FFError } from '../../core/errors.js';
 import type { ParamValue } from '../../core/params.js';
-import { writeArtifacts } from '../../malmas/artifacts.js';
+import { featureTable, writeArtifacts } from '../../malmas/artifacts.js';
 import { readCsv } from '../../malmas/dataset/index.js';
 import { resolveDataset } from '../../malmas/dataset/known.js';
-import { runEngineer, type EngineerOptions } from '../../malmas/engineer.js';
+import { ENGINEER_DEFAULTS, runEngineer, type EngineerOptions } from '../../malmas/engineer.js';
 import { ROUTER_STRATEGIES, type RouterStrategy } from '../../malmas/router.js';
 import { createProposer } from '../../malmas/setup.js';
 import { AGENT_KINDS, type AgentKind } from '../../malmas/types.js';
@@ -136,7 +136,22 @@ export const malmasObjective: TrialFunction = async (config, ctx) => {
   const o = malmasOptions(config);
   const bundle = createProposer({ provider: o.provider, ...(o.model !== undefined ? { model: o.model } : {}), ...(o.baseURL !== undefined ? { baseURL: o.baseURL } : {}) });
   const table = readCsv(o.datasetPath);
-  const rounds = o.engineer.rounds ?? 4;
+  const e = o.engineer;
+  const rounds = e.rounds ?? ENGINEER_DEFAULTS.rounds;
+  // the design's params, resolved (the sweep's own params are tracked already)
+  ctx.tracking.logParams({
+    dataset: o.datasetName,
+    target: e.target,
+    ...(e.task !== undefined ? { task: e.task, metric: e.task === 'regression' ? 'nrmse' : 'auc' } : {}),
+    n_rounds: rounds,
+    llm_provider: o.provider,
+    llm_model: o.provider === 'offline' ? 'offline (not an LLM)' : (o.model ?? 'deepseek-chat'),
+    llm_temperature: e.temperature ?? ENGINEER_DEFAULTS.temperature,
+    router_strategy: e.router ?? ENGINEER_DEFAULTS.router,
+    random_state: e.seed ?? ENGINEER_DEFAULTS.seed,
+    agents: (e.agents ?? AGENT_KINDS).join(','),
+    trees: e.model?.nTrees ?? ENGINEER_DEFAULTS.nTrees,
+  });
   let last: Record<string, number> | undefined;
   const result = await runEngineer(table, {
     ...o.engineer,
@@ -159,6 +174,12 @@ export const malmasObjective: TrialFunction = async (config, ctx) => {
   for (const [k, v] of Object.entries(m)) if (k.startsWith('final/') || k.startsWith('tokens/') || k.startsWith('llm/') || k.startsWith('cumulative/')) final[k] = v;
   if (result.task === 'classification') final['final_auc'] = m['final/malmas_auc']!;
   else final['final_nrmse'] = m['final/malmas_nrmse']!;
-  writeArtifacts(result, join(ctx.dir, 'artifacts'), { dataset: o.datasetPath, trial: ctx.trial.trialId, params: config });
+  if (e.task === undefined) ctx.tracking.logParams({ task: result.task, metric: result.task === 'regression' ? 'nrmse' : 'auc' });
+  const paths = writeArtifacts(result, join(ctx.dir, 'artifacts'), { dataset: o.datasetPath, trial: ctx.trial.trialId, params: config });
+  ctx.tracking.logArtifact({ path: paths.generatedFeatures, name: 'generated_features', type: 'dataset' });
+  ctx.tracking.logArtifact({ path: paths.agentMemories, name: 'agent_memories', type: 'json' });
+  ctx.tracking.logArtifact({ path: paths.importancePng, name: 'feature_importance', type: 'plot' });
+  ctx.tracking.logArtifact({ path: paths.routerHistory, name: 'router_history', type: 'json' });
+  ctx.tracking.logTable({ name: 'feature_comparison', ...featureTable(result) });
   await ctx.report(final);
 };
