@@ -209,9 +209,9 @@ export class Cluster {
     return this.procs.cli(name, ['coordinator', ...this.redisArgs, '--lease-check', '0.3', ...extra]);
   }
 
-  worker(extra: readonly string[] = [], opts: { name?: string; cwd?: string } = {}): Proc {
+  worker(extra: readonly string[] = [], opts: { name?: string; cwd?: string; env?: Record<string, string> } = {}): Proc {
     const name = opts.name ?? `worker${this.procs.all.filter((p) => p.name.startsWith('worker')).length + 1}`;
-    return this.procs.cli(name, ['worker', ...this.redisArgs, '--work-dir', this.workDir, ...extra], opts.cwd ? { cwd: opts.cwd } : {});
+    return this.procs.cli(name, ['worker', ...this.redisArgs, '--work-dir', this.workDir, ...extra], { ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
   }
 
   /** Runs a short CLI command to completion (`ff pause ID`, `ff status ID --json`, …). */
