@@ -13,9 +13,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts --include=dev
 
 COPY tsconfig.json tsconfig.build.json ./
-# (tsconfig.build.json also lists workers/ and bench/: not needed at run time, so not copied)
+# (tsconfig.build.json also lists bench/: not needed at run time, so not copied)
 COPY src ./src
+COPY workers ./workers
 COPY sweeps ./sweeps
+COPY examples ./examples
+# the settings file, and the two shipped datasets that `ff:malmas` trials can name (titanic, diabetes_pima)
+COPY config ./config
+COPY datasets ./datasets
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
   && ln -s /app/dist/src/cli/main.js /usr/local/bin/ff && chmod +x /app/dist/src/cli/main.js
 

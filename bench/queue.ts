@@ -78,7 +78,7 @@ async function deploy(url: string, prefix: string, workers: number, concurrency:
   const env = { REDIS_URL: url, FF_REDIS_PREFIX: prefix };
   const store = new RedisTrialStore({ url, prefix });
   const procs: ChildProcess[] = [ff(['coordinator', '--quiet'], env)];
-  for (let i = 0; i < workers; i++) procs.push(ff(['worker', '--concurrency', String(concurrency), '--work-dir', workDir], env));
+  for (let i = 0; i < workers; i++) procs.push(ff(['worker', '--concurrency', String(concurrency), '--work-dir', workDir, '--tracker', 'none'], env));
   const deadline = Date.now() + 30000;
   while ((await store.liveWorkers()).length < workers) {
     if (Date.now() > deadline) throw new Error('workers did not register');

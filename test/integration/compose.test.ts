@@ -98,7 +98,7 @@ describe('docker-compose.yml', () => {
     expect(runs).toBeDefined();
     expect(Object.keys(compose.volumes ?? {})).toContain(runs!.split(':')[0]);
     const cmd = words(w.command);
-    expect(cmd[cmd.indexOf('--work-dir') + 1]).toBe('/app/runs');
+    expect(cmd[cmd.indexOf('--runs-dir') + 1]).toBe('/app/runs');
   });
 
   it("runs commands the CLI accepts (entrypoint + command, checked with the built ff's --help)", async () => {

@@ -40,7 +40,7 @@ describe('distributed: trials tracked in MLflow', () => {
       expect(new Set(trials.map((t) => t.worker)).size).toBe(2);
 
       // the runs are finished on the server a moment after the trials end (the tracker goes last)
-      const runs = await waitFor('4 finished MLflow runs', () => {
+      const runs = await waitFor('4 finished MLflow runs', async () => {
         const done = [...ml.runs.values()].filter((r) => r.status === 'FINISHED');
         return done.length === 4 ? done : undefined;
       });
