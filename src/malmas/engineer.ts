@@ -30,13 +30,14 @@ import { EXIT, FFError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { contextColumns } from './agents/columns.js';
 import { describeColumns, prepareTask, splitTask, type PreparedTask, type Table } from './dataset/index.js';
-import { columnsOf, compileFeature, parseFeature, schemaOf, type FeatureContext } from './dsl/index.js';
+import { compileFeature, schemaOf, type FeatureContext } from './dsl/index.js';
 import { FeatureSet, withColumn, type FeatureMeta } from './feature-set.js';
 import { isConstant, modelColumn, modelMatrix, sameValues, valuesHash } from './matrix.js';
 import { MalmasMemory } from './memory.js';
 import { accuracy, crossValidate, fitGbdt, GbdtPool, nrmse, rocAuc, stratifiedKFold, kFold, type GbdtParams } from './model/index.js';
 import { OfflineProposer } from './offline/index.js';
 import { Router, type RouterLlm, type RouterSelection, type RouterStrategy } from './router.js';
+import { pairedGain, selectFinal } from './selection.js';
 import { AGENT_KINDS, type AgentKind, type FeatureProposal, type Proposer, type TokenUsage } from './types.js';
 
 export interface EngineerOptions {
@@ -73,8 +74,9 @@ export interface EngineerOptions {
   /**
    * Which accepted features the final model uses. `all`: every one (MALMAS). `cv` (default): the
    * best-gain-first prefix (sizes 0, 1, 2, 4, …, all; with the features they read) whose joint
-   * gain by CV on the train split is highest — features are accepted one at a time and never
-   * tested together, and on small data half of the noise features pass a `gain > 0` test.
+   * gain, by a fresh, repeated CV on the train split, is highest and clears its standard error —
+   * features are accepted one at a time and never tested together, and on small data half of the
+   * noise features pass a `gain > 0` test (see selection.ts).
    */
   readonly finalSelection?: 'cv' | 'all';
   readonly onProgress?: (event: EngineerEvent) => void;
@@ -86,7 +88,7 @@ export type EngineerEvent =
   | { readonly type: 'round'; readonly round: number; readonly rounds: number; readonly agents: readonly AgentKind[]; readonly applied: string }
   | { readonly type: 'agent'; readonly round: number; readonly agent: AgentKind; readonly proposed: number; readonly invalid: number; readonly accepted: number; readonly bestGain: number | null; readonly costUsd: number }
   | { readonly type: 'round-end'; readonly round: number; readonly metrics: Readonly<Record<string, number>>; readonly persisted: readonly string[] }
-  | { readonly type: 'selection'; readonly tried: ReadonlyArray<{ readonly size: number; readonly gain: number }>; readonly kept: number; readonly of: number }
+  | { readonly type: 'selection'; readonly tried: ReadonlyArray<{ readonly size: number; readonly gain: number; readonly se: number }>; readonly kept: number; readonly of: number }
   | { readonly type: 'warning'; readonly message: string };
 
 export type Outcome = 'accepted' | 'rejected' | 'invalid';
@@ -438,11 +440,29 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
       opts.onProgress?.({ type: 'round-end', round: k, metrics: { ...rm, ...cumulativeOf(metrics) }, persisted });
     }
 
-    // Final: the accepted features chosen by CV on the train split, scored on the test split.
-    const selection = await selectFinal(accepted.map((a) => a.meta), opts.finalSelection ?? 'cv', async (metas) => {
-      const fs = FeatureSet.fit(split.train.features, opts.target, metas, fctx);
-      return gainOf(initialCv, await cvScore(modelMatrix(fs.transform(split.train.features)).columns));
-    });
+    // Final: the accepted features chosen by a fresh CV on the train split, scored on the test split.
+    // The acceptance folds picked the features, so they would flatter them: new shuffles judge the sets.
+    const selectionFolds = [1, 2].map((rep) =>
+      task === 'classification' ? stratifiedKFold(yTrain, nFolds, { shuffle: true, seed: 7919 * rep + seed }) : kFold(yTrain.length, nFolds, { shuffle: true, seed: 7919 * rep + seed }),
+    );
+    const foldScores = async (columns: Float64Array[]): Promise<number[]> => {
+      const out: number[] = [];
+      for (const f of selectionFolds) {
+        const r = await crossValidate({ columns, y: yTrain }, { params, folds: f, pool });
+        for (const fr of r.folds) out.push(task === 'classification' ? fr.metrics.auc! + fr.metrics.accuracy! : -fr.metrics.nrmse!);
+      }
+      return out;
+    };
+    const selection =
+      (opts.finalSelection ?? 'cv') === 'all'
+        ? { kept: accepted.map((a) => a.meta), tried: [] }
+        : await (async () => {
+            const base = await foldScores(baseTrain.columns);
+            return selectFinal(accepted.map((a) => a.meta), async (metas) => {
+              const fs = FeatureSet.fit(split.train.features, opts.target, metas, fctx);
+              return pairedGain(base, await foldScores(modelMatrix(fs.transform(split.train.features)).columns));
+            });
+          })();
     opts.onProgress?.({ type: 'selection', tried: selection.tried, kept: selection.kept.length, of: accepted.length });
     const features = FeatureSet.fit(split.train.features, opts.target, selection.kept, fctx);
     const finalTrain = features.transform(split.train.features);
@@ -507,47 +527,6 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
   } finally {
     await pool.close();
   }
-}
-
-/**
- * The final feature set: `all`, or the best prefix of the features by gain (see
- * {@link EngineerOptions.finalSelection}); a prefix brings the features it reads along, and keeps
- * acceptance order. Ties go to the smaller set.
- */
-export async function selectFinal(
-  metas: readonly FeatureMeta[],
-  mode: 'cv' | 'all',
-  jointGain: (metas: readonly FeatureMeta[]) => Promise<number>,
-): Promise<{ kept: FeatureMeta[]; tried: Array<{ size: number; gain: number }> }> {
-  if (mode === 'all' || metas.length === 0) return { kept: [...metas], tried: [] };
-  const index = new Map(metas.map((m, i) => [m.name, i]));
-  const reads = metas.map((m) => {
-    const parsed = parseFeature(m.expr);
-    return parsed.ok ? columnsOf(parsed.expr).filter((c) => index.has(c) && index.get(c)! < index.get(m.name)!) : [];
-  });
-  const byGain = metas.map((m, i) => ({ m, i })).sort((a, b) => b.m.gain - a.m.gain || a.i - b.i);
-  const closure = (size: number): FeatureMeta[] => {
-    const take = new Set<number>();
-    const add = (i: number): void => {
-      if (take.has(i)) return;
-      take.add(i);
-      for (const dep of reads[i]!) add(index.get(dep)!);
-    };
-    for (let k = 0; k < size; k++) add(byGain[k]!.i);
-    return [...take].sort((a, b) => a - b).map((i) => metas[i]!);
-  };
-  const sizes: number[] = [0];
-  for (let s = 1; s < metas.length; s *= 2) sizes.push(s);
-  sizes.push(metas.length);
-  const tried: Array<{ size: number; gain: number }> = [];
-  let best = { size: 0, gain: 0, kept: [] as FeatureMeta[] };
-  for (const size of sizes) {
-    const kept = closure(size);
-    const gain = size === 0 ? 0 : await jointGain(kept);
-    tried.push({ size, gain });
-    if (gain > best.gain) best = { size, gain, kept };
-  }
-  return { kept: best.kept, tried };
 }
 
 function checkAgents(agents: readonly AgentKind[] | undefined): AgentKind[] {

@@ -169,7 +169,7 @@ export function describeEvent(e: EngineerEvent): string {
       return `  round ${e.round} done in ${e.metrics['latency_seconds']!.toFixed(1)} s: ${e.metrics['n_effective_features']} effective, ${e.persisted.length} kept as base columns${auc !== undefined ? `, test ${e.metrics['test_auc'] !== undefined ? 'AUC' : 'NRMSE'} so far ${auc.toFixed(4)}` : ''}`;
     }
     case 'selection':
-      return `final selection by CV on the train split: ${e.kept} of ${e.of} accepted features (joint gain by size: ${e.tried.map((t) => `${t.size}: ${signed(t.gain)}`).join(', ')})`;
+      return `final selection by a fresh CV on the train split: ${e.kept} of ${e.of} accepted features (joint gain ± se by size: ${e.tried.map((t) => `${t.size}: ${signed(t.gain)}±${t.se.toFixed(4)}`).join(', ')})`;
     case 'warning':
       return `warning: ${e.message}`;
   }
