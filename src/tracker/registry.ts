@@ -5,7 +5,8 @@
  * Every backend but `none` journals each run locally (journal.ts). `local` stops there; `wandb` and
  * `mlflow` also send the run to their server through `resilient.ts`. When a server fails, its
  * runs stay in their journals (reported once per distinct problem), and for 30 s new runs do not
- * wait on it at all; `ff sync` sends them later. `WANDB_MODE=offline` journals W&B runs without
+ * wait on it at all; a server that refuses the credentials (or to open a run) gets no later runs;
+ * `ff sync` sends them later. `WANDB_MODE=offline` journals W&B runs without
  * sending them; `WANDB_MODE=disabled` tracks nothing.
  */
 import { join } from 'node:path';
@@ -24,11 +25,13 @@ const BACKENDS = {
   none: () => new NoneTracker(),
   mlflow: (o) => new JournalTracker('mlflow', o, createMlflowBackend({ ...(o.project !== undefined ? { project: o.project } : {}), ...(o.env !== undefined ? { env: o.env } : {}) })),
   wandb: (o) => {
-    const mode = (o.env ?? process.env)['WANDB_MODE']?.toLowerCase();
+    const raw = (o.env ?? process.env)['WANDB_MODE'];
+    const mode = raw?.trim().toLowerCase();
     if (mode === 'disabled') return new NoneTracker();
     if (mode === 'offline' || mode === 'dryrun') return new JournalTracker('wandb', o, undefined, 'WANDB_MODE=offline: kept locally; send it with ff sync');
     if (mode !== undefined && mode !== '' && mode !== 'online' && mode !== 'run') {
-      throw new FFError('FF_USAGE', `WANDB_MODE=${mode} (environment) is not a W&B mode; valid: online, offline, disabled`, EXIT.usage);
+      // the value as the user wrote it, so they can find it
+      throw new FFError('FF_USAGE', `WANDB_MODE=${raw} (environment) is not a W&B mode; valid: online, offline, disabled`, EXIT.usage);
     }
     const backend = createWandbBackend({ ...(o.project !== undefined ? { project: o.project } : {}), ...(o.entity !== undefined ? { entity: o.entity } : {}), ...(o.env !== undefined ? { env: o.env } : {}) });
     return new JournalTracker('wandb', o, backend);
@@ -74,7 +77,8 @@ class JournalTracker implements Tracker {
       return new NoneRun(init.runId);
     }
     const skip = this.offline ?? this.refused ?? (Date.now() < this.downUntil ? `not sent: ${this.remote?.where} failed less than ${COOL_DOWN_MS / 1000} s ago` : undefined);
-    if (this.remote !== undefined && skip !== undefined) journal.append({ t: 'remote-failed', backend: this.backend, error: skip });
+    // an offline run is not sent either: its journal must say so, as a skipped run's does
+    if ((this.remote !== undefined || this.offline !== undefined) && skip !== undefined) journal.append({ t: 'remote-failed', backend: this.backend, error: skip });
     const remote = this.remote !== undefined && skip === undefined ? { backend: this.backend, where: this.remote.where, sink: this.remote.createRun() } : undefined;
     const run: TrackedRun = new TrackedRun({
       journal,
@@ -96,12 +100,17 @@ class JournalTracker implements Tracker {
   }
 
   private remoteFailed(err: TrackerRemoteError, run: TrackedRun): void {
+    // Refused for good: credentials or permissions, or a run the server would not even open (a
+    // deleted experiment, a bad project): every later run would meet the same answer. A problem
+    // with this run's own data (an MLflow param logged again with another value, an over-long
+    // W&B line) stays with this run: the trials after it are sent as usual.
+    const refusesAll = !err.retryable && (err.status === 401 || err.status === 403 || run.remoteId === undefined);
     if (err.retryable) this.downUntil = Date.now() + COOL_DOWN_MS;
-    else this.refused = `not sent: ${this.remote?.where} refused an earlier run (${err.message})`;
-    const kind = err.status !== undefined ? `HTTP ${err.status}` : err.retryable ? 'unreachable' : err.message;
+    else if (refusesAll) this.refused = `not sent: ${this.remote?.where} refused an earlier run (${err.message})`;
+    const kind = err.status !== undefined ? `HTTP ${err.status}` : err.retryable ? 'unreachable' : withoutRunIds(err.message, run);
     this.warn(
       `${this.backend}:${kind}`,
-      `${this.remote?.where}: ${err.message}. Run ${run.id} is kept in ${run.dir}${err.retryable ? '' : '; later runs are kept locally too'}. Send such runs later with: ff sync ${this.o.runsDir} --to ${this.backend}`,
+      `${this.remote?.where}: ${err.message}. Run ${run.id} is kept in ${run.dir}${refusesAll ? '; later runs are kept locally too' : ''}. Send such runs later with: ff sync ${this.o.runsDir} --to ${this.backend}`,
     );
   }
 
@@ -110,6 +119,13 @@ class JournalTracker implements Tracker {
     this.reported.add(key);
     this.o.onWarning?.({ backend: this.backend, message });
   }
+}
+
+/** `message` without the ids of `run`, so the same problem in many runs is reported once. */
+function withoutRunIds(message: string, run: TrackedRun): string {
+  let m = message;
+  for (const id of [run.remoteId, run.id]) if (id !== undefined && id !== '') m = m.split(id).join('<run>');
+  return m;
 }
 
 class NoneTracker implements Tracker {

@@ -74,6 +74,11 @@ export class TrackedRun implements TrackerRun {
     return this.opened?.url;
   }
 
+  /** The server's id of the remote run, once it was opened there. */
+  get remoteId(): string | undefined {
+    return this.opened?.id;
+  }
+
   /** The remote copy's problem, if it was abandoned. */
   get remoteError(): TrackerRemoteError | undefined {
     return this.failed;
@@ -128,11 +133,16 @@ export class TrackedRun implements TrackerRun {
     const outcome = await Promise.race([this.drained().then(() => 'done' as const), deadline]);
     clearTimeout(timer);
     if (outcome === 'late') {
-      const late = new TrackerRemoteError(`${remote.where} did not take the run within ${(this.o.finishTimeoutMs / 1000).toFixed(0)} s`, true);
+      // one decimal: toFixed(0) said "2 s" for the 1.5 s of a 1 s call timeout
+      const late = new TrackerRemoteError(`${remote.where} did not take the run within ${Number((this.o.finishTimeoutMs / 1000).toFixed(1))} s`, true);
       this.closer.abort(late);
       this.fail(late);
-      // the in-flight request is aborted: give it a moment to settle, never more
-      await Promise.race([this.drained(), new Promise((r) => setTimeout(r, 200).unref())]);
+      // the in-flight request is aborted: give it a moment to settle, never more (a referenced
+      // timer, cleared after: unreferenced, a process with nothing else to do could end before
+      // finish resolves)
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([this.drained(), new Promise((r) => (grace = setTimeout(r, 200)))]);
+      clearTimeout(grace);
     }
   }
 
@@ -191,7 +201,8 @@ export class TrackedRun implements TrackerRun {
   }
 
   private call<T>(fn: (signal: AbortSignal) => Promise<T>, timeFactor = 1): Promise<T> {
-    return callWithRetries(fn, { timeoutMs: this.o.timeoutMs * timeFactor, retries: this.o.retries, signal: this.closer.signal });
+    // background sends: the journal has the run, so a backoff is no reason to keep a process up
+    return callWithRetries(fn, { timeoutMs: this.o.timeoutMs * timeFactor, retries: this.o.retries, signal: this.closer.signal, background: true });
   }
 
   private fail(err: TrackerRemoteError): void {
@@ -223,8 +234,14 @@ function send(sink: RemoteRunSink, op: Op, signal: AbortSignal): Promise<void> {
 /**
  * One remote call: each attempt bounded by `timeoutMs`, retried `retries` times when retrying can
  * help, waiting 0.25 s, 0.5 s, 1 s … (at most 4 s) or what the server asked; `signal` ends it all.
+ * The wait between attempts keeps the process alive unless `background` (then a process with
+ * nothing else to do may exit during it): a caller awaiting the result, such as `ff sync`, must
+ * not see its process end silently with exit code 0 in the middle of a backoff.
  */
-export async function callWithRetries<T>(fn: (signal: AbortSignal) => Promise<T>, o: { readonly timeoutMs: number; readonly retries: number; readonly signal?: AbortSignal }): Promise<T> {
+export async function callWithRetries<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  o: { readonly timeoutMs: number; readonly retries: number; readonly signal?: AbortSignal; readonly background?: boolean },
+): Promise<T> {
   const outer = o.signal ?? new AbortController().signal;
   for (let attempt = 0; ; attempt++) {
     if (outer.aborted) throw asRemoteError(outer.reason);
@@ -236,7 +253,7 @@ export async function callWithRetries<T>(fn: (signal: AbortSignal) => Promise<T>
       if (!e.retryable || attempt >= o.retries || outer.aborted) {
         throw attempt === 0 ? e : new TrackerRemoteError(`${e.message} (after ${attempt + 1} attempts)`, e.retryable, e.status);
       }
-      await sleep(e.retryAfterMs ?? Math.min(4000, 250 * 2 ** attempt), outer);
+      await sleep(e.retryAfterMs ?? Math.min(4000, 250 * 2 ** attempt), outer, o.background === true);
     }
   }
 }
@@ -249,11 +266,11 @@ export function asRemoteError(err: unknown): TrackerRemoteError {
   return new TrackerRemoteError(e?.message ?? String(err), false);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal, unref: boolean): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
-    t.unref();
+    if (unref) t.unref();
     signal.addEventListener('abort', done, { once: true });
     function done(): void {
       clearTimeout(t);

@@ -7,6 +7,7 @@ import { countStates, type SweepMeta, type TrialDetail } from '../../coordinator
 import { loadBullmq } from '../../queue/index.js';
 import type { RedisTrialStore } from '../../store/redis-store.js';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDir } from '../common.js';
+import { findJournals, readJournal } from '../../tracker/journal.js';
 import { handle } from '../errors.js';
 import { table } from '../output.js';
 import { openRedisStore, REDIS_OPTIONS, redisConfigured, redisPrefix, redisUrl, type RedisArgs } from '../redis.js';
@@ -44,6 +45,37 @@ async function redisSweeps(store: RedisTrialStore, location: string, only?: stri
     out.push({ meta: rec.meta, sweep: rec.sweep, trials: only === undefined ? [] : await store.getTrials(meta.id), location, where: 'redis' });
   }
   return out;
+}
+
+interface TrackedRun {
+  readonly dir: string;
+  readonly run_id: string;
+  readonly backend: string;
+  readonly state: string | null;
+  readonly steps: number;
+  readonly remote: Record<string, { status: string; url?: string; error?: string }>;
+}
+
+/** The tracked runs (local journals) of a sweep kept in the runs folder. */
+function trackedRuns(sweepDir: string): TrackedRun[] {
+  const out: TrackedRun[] = [];
+  for (const dir of findJournals([sweepDir])) {
+    try {
+      const r = readJournal(dir);
+      out.push({ dir, run_id: r.init.runId, backend: r.backend, state: r.state ?? null, steps: r.history.length, remote: r.remote as TrackedRun['remote'] });
+    } catch {
+      // not a journal we can read: leave it out of the summary
+    }
+  }
+  return out;
+}
+
+function trackedLine(runs: readonly TrackedRun[]): string {
+  const backends = [...new Set(runs.map((r) => r.backend))].join(', ');
+  const pending = runs.filter((r) => Object.values(r.remote).some((x) => x.status === 'failed')).length;
+  const synced = runs.filter((r) => Object.values(r.remote).some((x) => x.status === 'synced')).length;
+  const remote = runs.some((r) => r.backend === 'wandb' || r.backend === 'mlflow');
+  return `tracked runs: ${runs.length} (${backends})${remote ? `, ${synced} on the server, ${pending} kept locally for \`ff sync\`` : ''}`;
 }
 
 function workersTable(workers: readonly WorkerInfo[]): string {
@@ -126,8 +158,9 @@ export const statusCommand = {
           await queue.close();
         }
       }
+      const tracked = found.where === 'local' ? trackedRuns(found.location) : [];
       if (args.json) {
-        process.stdout.write(`${JSON.stringify(extra ? { ...summary, ...extra } : summary, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...summary, ...(extra ?? {}), tracked_runs: tracked }, null, 2)}\n`);
         return;
       }
       const s = found.sweep;
@@ -136,6 +169,7 @@ export const statusCommand = {
       process.stdout.write(`${trialsTable(s, found.trials, true, found.where === 'redis')}\n`);
       if (summary.best && s.metric) process.stdout.write(`\nbest: trial ${summary.best.number}, ${s.metric.name} = ${summary.best.value}\n`);
       if (extra) process.stdout.write(`\nqueue: ${extra.queue_waiting} waiting\n${workersTable(extra.workers)}\n`);
+      if (tracked.length > 0) process.stdout.write(`\n${trackedLine(tracked)}\n`);
     } finally {
       await store?.close();
     }

@@ -26,7 +26,7 @@ export const syncCommand = {
       .positional('runs', { type: 'string', array: true, describe: 'Run folders, or folders holding them (a sweep folder, the runs folder); default: the runs folder' })
       .options({
         to: { choices: ['wandb', 'mlflow'] as const, demandOption: true, describe: 'Where to send them (W&B: WANDB_API_KEY, WANDB_BASE_URL; MLflow: MLFLOW_TRACKING_URI)' },
-        force: { type: 'boolean', default: false, describe: 'Also send runs already synced to that backend (creates new remote runs)' },
+        force: { type: 'boolean', default: false, describe: 'Also send runs already synced to that backend (the same remote run is updated, not duplicated)' },
         project: { type: 'string', describe: 'Project / experiment for runs that name none (settings tracker.project)' },
         entity: { type: 'string', describe: 'W&B entity for runs that name none' },
         ...JSON_OPTION,

@@ -140,7 +140,9 @@ export const malmasObjective: TrialFunction = async (config, ctx) => {
   const rounds = e.rounds ?? ENGINEER_DEFAULTS.rounds;
   // the design's params, resolved (the sweep's own params are tracked already)
   ctx.tracking.logParams({
-    dataset: o.datasetName,
+    // the sweep's own value when it has one (MLflow params are write-once: never log a second value)
+    dataset: typeof config['dataset'] === 'string' ? config['dataset'] : o.datasetName,
+    dataset_file: o.datasetPath,
     target: e.target,
     ...(e.task !== undefined ? { task: e.task, metric: e.task === 'regression' ? 'nrmse' : 'auc' } : {}),
     n_rounds: rounds,
