@@ -9,19 +9,11 @@
  *
  *   npm run bench:fe -- [--data DIR] [--only titanic,adult] [--rounds 4] [--seeds 0,1,2] [--threads 2]
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { flag, repoRoot } from './common.js';
 import { readCsv } from '../src/malmas/dataset/index.js';
 import { runEngineer } from '../src/malmas/engineer.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = existsSync(join(here, '..', 'package.json')) ? resolve(here, '..') : resolve(here, '..', '..');
-const argv = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const dataDir = resolve(flag('--data') ?? join(repoRoot, '..', 'shared', 'datasets'));
 const rounds = Number(flag('--rounds') ?? 4);
 const seeds = (flag('--seeds') ?? flag('--seed') ?? '0,1,2').split(',').map(Number);

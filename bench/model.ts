@@ -13,19 +13,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { flag, repoRoot } from './common.js';
 import { crossValidate, type CvResult } from '../src/malmas/model/cv.js';
 import { GbdtPool } from '../src/malmas/model/pool.js';
 import type { Dataset } from '../src/malmas/model/types.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = existsSync(join(here, '..', 'package.json')) ? resolve(here, '..') : resolve(here, '..', '..');
 const argv = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const dataDir = resolve(flag('--data') ?? join(repoRoot, '..', 'shared', 'bench'));
 const repeat = Number(flag('--repeat') ?? 1);
 const PY = '/usr/bin/python3';

@@ -5,20 +5,23 @@
  *   for each round r = 1..R:
  *     router → the agents of this round
  *     each agent: propose (LLM or offline proposer, with its memory) → parse + check in the feature
- *       language → fit on the train split → CV gain of the feature added alone to the current base
- *       → accepted when gain > 0 (strictly) → procedural / feedback memory
+ *       language → CV gain of the feature added alone to the current base, its statistics fitted
+ *       on each fold's training rows (evaluator.ts) → accepted when gain > 0 (strictly) →
+ *       procedural / feedback memory
  *     router learns each agent's mean gain; conceptual memory summarised
  *     persist: per agent, its top-k accepted features of the round (k = keepPerAgent, MALMAS's
  *       long_memory_feature_num) become base columns for the next rounds
- *   final: a model on train + every accepted feature, scored on the test split, against the base.
+ *   final: the accepted features judged together on fresh folds (selection.ts; or all of them, as
+ *     MALMAS), a model on train + those, scored on the test split, against the base.
  *
  * Gain (as MALMAS): classification ΔAUC + Δaccuracy of the K-fold mean validation scores;
  * regression NRMSE(base) − NRMSE(base + feature), NRMSE = RMSE / mean(y). Folds are fixed for the
  * whole run (seeded), so gains of one round are comparable.
  *
  * Deliberate differences, all for honest measurement: the feature statistics (group means,
- * frequencies, quantile bins…) are fitted on the train split and applied to the test split
- * (MALMAS computes them within each split); the evaluator is our histogram GBDT (model/) with
+ * frequencies, quantile bins…) are fitted on training rows only — each CV fold's for the gains,
+ * the train split's for the test score — and applied to the rest (MALMAS computes them within
+ * each split); the evaluator is our histogram GBDT (model/) with
  * 100 trees at learning rate 0.1 by default (MALMAS: XGBoost, 500 trees at 0.02; set `model`);
  * a proposal that does not compile is recorded with its reason and shown to the agent next round
  * (MALMAS's repair loop re-asks at once); features whose values are constant or duplicate a
@@ -34,9 +37,10 @@ import { compileFeature, schemaOf, type FeatureContext } from './dsl/index.js';
 import { FeatureSet, withColumn, type FeatureMeta } from './feature-set.js';
 import { isConstant, modelColumn, modelMatrix, sameValues, valuesHash } from './matrix.js';
 import { MalmasMemory } from './memory.js';
-import { accuracy, crossValidate, fitGbdt, GbdtPool, nrmse, rocAuc, stratifiedKFold, kFold, type GbdtParams } from './model/index.js';
+import { accuracy, fitGbdt, GbdtPool, nrmse, rocAuc, stratifiedKFold, kFold, type GbdtParams } from './model/index.js';
 import { OfflineProposer } from './offline/index.js';
 import { Router, type RouterLlm, type RouterSelection, type RouterStrategy } from './router.js';
+import { FoldedEvaluator } from './evaluator.js';
 import { pairedGain, selectFinal } from './selection.js';
 import { AGENT_KINDS, type AgentKind, type FeatureProposal, type Proposer, type TokenUsage } from './types.js';
 
@@ -188,7 +192,6 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
   const fctx: FeatureContext = { ordered: opts.ordered === true || orderBy !== undefined, ...(orderBy !== undefined ? { orderBy } : {}), target: opts.target };
 
   const split = splitTask(prepared, { seed, ...(opts.testSize !== undefined ? { testSize: opts.testSize } : {}) });
-  let train = split.train.features;
   let test = split.test.features;
   const yTrain = split.train.y;
   const yTest = split.test.y;
@@ -199,10 +202,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
 
   const pool = new GbdtPool(opts.threads);
   try {
-    const cvScore = async (columns: Float64Array[]): Promise<Record<string, number>> => {
-      const r = await crossValidate({ columns, y: yTrain }, { params, folds, pool });
-      return task === 'classification' ? { auc: r.mean.auc!, accuracy: r.mean.accuracy! } : { nrmse: r.mean.nrmse! };
-    };
+    const ev = new FoldedEvaluator({ train: split.train.features, y: yTrain, folds, nFolds, task, params, pool, ctx: fctx, target: opts.target });
     const gainOf = (base: Record<string, number>, withF: Record<string, number>): number =>
       task === 'classification' ? withF['auc']! - base['auc']! + (withF['accuracy']! - base['accuracy']!) : base['nrmse']! - withF['nrmse']!;
     const testScore = (trainCols: Float64Array[], testCols: Float64Array[]): { score: Record<string, number>; importance: Float64Array } => {
@@ -212,13 +212,12 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
       return { score, importance: booster.importance('total_gain') };
     };
 
-    const baseTrain = modelMatrix(train);
+    const baseTrain = ev.base;
     const baseTest = modelMatrix(test);
     if (baseTrain.columns.length === 0) {
       throw new FFError('FF_DATA', `${table.source ?? 'the dataset'}: no usable feature column besides the target (id-like columns are not features)`);
     }
-    let currentCols = baseTrain.columns;
-    let baseCv = await cvScore(currentCols);
+    let baseCv = (await ev.score()).mean;
     const initialCv = baseCv;
     const baseFinal = testScore(baseTrain.columns, baseTest.columns);
     const headline = task === 'classification' ? 'auc' : 'nrmse';
@@ -231,7 +230,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
       cols.map((c) => (logicOf.has(String(c['name'])) ? { ...c, description: logicOf.get(String(c['name'])) } : c));
     const router = new Router({
       strategy: opts.router ?? ENGINEER_DEFAULTS.router,
-      columns: describeOf(train),
+      columns: describeOf(ev.table),
       ordered: fctx.ordered,
       nRounds: rounds,
       ...(opts.taskDescription !== undefined ? { taskDescription: opts.taskDescription } : {}),
@@ -244,13 +243,13 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
     const metrics: Record<string, number> = {};
     const tokens = new Map<AgentKind, { prompt: number; completion: number }>();
     let totalCost = 0;
-    const seenHashes = new Map<string, Float64Array>(currentCols.map((c) => [valuesHash(c), c]));
+    const seenHashes = new Map<string, Float64Array>(baseTrain.columns.map((c) => [valuesHash(c), c]));
     const taskDescription = opts.taskDescription ?? defaultTaskDescription(prepared);
 
     for (let r = 0; r < rounds; r++) {
       opts.signal?.throwIfAborted();
       const tRound = performance.now();
-      const columnsDesc = withLogic(describeOf(train));
+      const columnsDesc = withLogic(describeOf(ev.table));
       router.setColumns(columnsDesc);
       const selection = await router.select(r);
       const agents = selection.agents.filter((a) => agentsAllowed.includes(a));
@@ -287,6 +286,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
       let nGenerated = 0;
       const roundGains: number[] = [];
       const acceptedThisRound = new Map<AgentKind, Array<{ meta: FeatureMeta; values: Float64Array; gain: number }>>();
+      const train = ev.table;
       const schema = schemaOf(train);
       const trainNames = new Set(train.columns.map((c) => c.name));
       for (const { agent, result } of proposals) {
@@ -310,7 +310,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
         let best: number | null = null;
         const gains: number[] = [];
         // Compile and compute every fresh proposal, then evaluate the computable ones concurrently.
-        const ready: Array<{ c: Candidate; values: Float64Array; meta: FeatureMeta }> = [];
+        const ready: Array<{ c: Candidate; values: Float64Array; perFold: Float64Array[]; meta: FeatureMeta }> = [];
         for (const c of fresh) {
           const rec = (outcome: Outcome, reason: string, gain?: number): void => {
             evaluated.push({ name: c.name, expr: c.proposal.expr, agent, round: r + 1, outcome, reason, ...(gain !== undefined ? { gain } : {}), persisted: false, ...logicField(c.proposal) });
@@ -332,9 +332,10 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
             continue;
           }
           let values: Float64Array;
+          let perFold: Float64Array[];
           try {
-            const fitted = compiled.feature.fit(train);
-            values = modelColumn(fitted.apply(train, c.name))!;
+            values = modelColumn(compiled.feature.fit(train).apply(train, c.name))!;
+            perFold = ev.foldValues(compiled.feature, c.name);
           } catch (e) {
             nInvalid++;
             rec('invalid', `it could not be computed: ${e instanceof Error ? e.message : String(e)}`);
@@ -349,9 +350,10 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
             rec('rejected', 'the same values as an existing column');
             continue;
           }
-          ready.push({ c, values, meta: { name: c.name, expr: c.proposal.expr, agent, round: r + 1, gain: 0, ...logicField(c.proposal) } });
+          ready.push({ c, values, perFold, meta: { name: c.name, expr: c.proposal.expr, agent, round: r + 1, gain: 0, ...logicField(c.proposal) } });
         }
-        const scores = await Promise.all(ready.map((x) => cvScore([...currentCols, x.values])));
+        // two candidates at a time keep the evaluator's threads busy without holding every copy at once
+        const scores = await mapLimit(ready, 2, async (x) => (await ev.score(x.perFold.map((v) => [v]))).mean);
         ready.forEach((x, i) => {
           const cv = scores[i]!;
           const gain = gainOf(baseCv, cv);
@@ -390,11 +392,9 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
       for (const agent of AGENT_KINDS) {
         const list = (acceptedThisRound.get(agent) ?? []).sort((a, b) => b.gain - a.gain).slice(0, keepPerAgent);
         for (const f of list) {
-          if (train.columns.some((c) => c.name === f.meta.name)) continue;
-          const compiled = compileFeature(f.meta.expr, schemaOf(train), fctx);
-          if (!compiled.ok) continue; // cannot happen: it compiled against an older schema this round
-          const fitted = compiled.feature.fit(train);
-          train = withColumn(train, fitted.apply(train, f.meta.name));
+          if (ev.table.columns.some((c) => c.name === f.meta.name)) continue;
+          const fitted = ev.persist(f.meta);
+          if (fitted === undefined) continue; // cannot happen: it compiled against an older schema this round
           test = withColumn(test, fitted.apply(test, f.meta.name));
           if (f.meta.logic !== undefined) logicOf.set(f.meta.name, f.meta.logic);
           persisted.push(f.meta.name);
@@ -404,15 +404,11 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
         const e = evaluated[i]!;
         if (e.round === r + 1 && persisted.includes(e.name)) evaluated[i] = { ...e, persisted: true };
       }
-      if (persisted.length > 0) {
-        const m = modelMatrix(train);
-        currentCols = m.columns;
-        baseCv = await cvScore(currentCols);
-      }
+      if (persisted.length > 0) baseCv = (await ev.score()).mean;
 
       // This round's figures; the test score is the current base's (original + persisted columns).
       totalCost += roundCost;
-      const now = testScore(currentCols, modelMatrix(test).columns);
+      const now = testScore(modelMatrix(ev.table).columns, modelMatrix(test).columns);
       const k = r + 1;
       const rm: Record<string, number> = {
         n_features_generated: nGenerated,
@@ -445,23 +441,17 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
     const selectionFolds = [1, 2].map((rep) =>
       task === 'classification' ? stratifiedKFold(yTrain, nFolds, { shuffle: true, seed: 7919 * rep + seed }) : kFold(yTrain.length, nFolds, { shuffle: true, seed: 7919 * rep + seed }),
     );
-    const foldScores = async (columns: Float64Array[]): Promise<number[]> => {
+    const foldScores = async (metas: readonly FeatureMeta[]): Promise<number[]> => {
       const out: number[] = [];
-      for (const f of selectionFolds) {
-        const r = await crossValidate({ columns, y: yTrain }, { params, folds: f, pool });
-        for (const fr of r.folds) out.push(task === 'classification' ? fr.metrics.auc! + fr.metrics.accuracy! : -fr.metrics.nrmse!);
-      }
+      for (const f of selectionFolds) out.push(...(await ev.scoreSet(metas, f)).perFold);
       return out;
     };
     const selection =
       (opts.finalSelection ?? 'cv') === 'all'
         ? { kept: accepted.map((a) => a.meta), tried: [] }
         : await (async () => {
-            const base = await foldScores(baseTrain.columns);
-            return selectFinal(accepted.map((a) => a.meta), async (metas) => {
-              const fs = FeatureSet.fit(split.train.features, opts.target, metas, fctx);
-              return pairedGain(base, await foldScores(modelMatrix(fs.transform(split.train.features)).columns));
-            });
+            const base = await foldScores([]);
+            return selectFinal(accepted.map((a) => a.meta), async (metas) => pairedGain(base, await foldScores(metas)));
           })();
     opts.onProgress?.({ type: 'selection', tried: selection.tried, kept: selection.kept.length, of: accepted.length });
     const features = FeatureSet.fit(split.train.features, opts.target, selection.kept, fctx);
@@ -549,6 +539,20 @@ function compileColumns(expr: string, schema: ReturnType<typeof schemaOf>, ctx: 
 function addTokens(m: Map<AgentKind, { prompt: number; completion: number }>, agent: AgentKind, u: TokenUsage): void {
   const t = m.get(agent) ?? { prompt: 0, completion: 0 };
   m.set(agent, { prompt: t.prompt + u.promptTokens, completion: t.completion + u.completionTokens });
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
 
 function mean(xs: readonly number[]): number {

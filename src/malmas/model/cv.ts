@@ -5,7 +5,7 @@
  * Folds are trained in parallel on a {@link GbdtPool}; results are identical for any thread count.
  */
 import { checkFolds, kFold, stratifiedKFold } from './folds.js';
-import { shareData, type FoldOutput } from './fold-task.js';
+import { shareColumns, shareData, type FoldOutput } from './fold-task.js';
 import { accuracy, logLoss, nrmse, rmse, rocAuc } from './metrics.js';
 import { GbdtPool } from './pool.js';
 import { checkDataset, resolveParams, type Dataset, type GbdtParams, type Objective } from './types.js';
@@ -22,6 +22,12 @@ export interface CvOptions {
   readonly shuffle?: boolean;
   /** Seed of the fold assignment (0); the model's own seed is params.seed. */
   readonly seed?: number;
+  /**
+   * Columns appended for one fold only, after `data.columns` (the same number for every fold):
+   * features whose statistics are fitted on that fold's training rows, so the validation rows
+   * never shape the feature they are scored on.
+   */
+  readonly foldColumns?: (fold: number) => readonly Float64Array[];
   /** Worker threads for a pool created for this call (default min(2, cores)); 1 runs inline. */
   readonly threads?: number;
   /** A pool to reuse across calls (then `threads` is ignored and the pool is left open). */
@@ -77,13 +83,15 @@ export async function crossValidate(data: Dataset, opts: CvOptions = {}): Promis
   const pool = opts.pool ?? new GbdtPool(opts.threads);
   let outputs: FoldOutput[];
   try {
-    outputs = await Promise.all(Array.from({ length: k }, (_, fold) => pool.run({ data: shared, fold, params })));
+    outputs = await Promise.all(
+      Array.from({ length: k }, (_, fold) => pool.run({ data: shared, fold, params, ...(opts.foldColumns !== undefined ? { extra: shareColumns(opts.foldColumns(fold), n) } : {}) })),
+    );
   } finally {
     if (opts.pool === undefined) await pool.close();
   }
 
   const oof = new Float64Array(n);
-  const importance = new Float64Array(data.columns.length);
+  const importance = new Float64Array(outputs[0]?.importance.length ?? data.columns.length);
   const folds: FoldResult[] = outputs.map((o) => {
     const yv = new Float64Array(o.validRows.length);
     o.validRows.forEach((r, i) => {

@@ -19,6 +19,14 @@ export interface FoldTask {
   readonly data: SharedData;
   readonly fold: number;
   readonly params: GbdtParams;
+  /** Columns of this fold only (features fitted on its training rows), after the shared ones. */
+  readonly extra?: SharedColumns;
+}
+
+/** F columns of n values back to back in shared memory. */
+export interface SharedColumns {
+  readonly nFeatures: number;
+  readonly x: Float64Array;
 }
 
 export interface FoldOutput {
@@ -50,6 +58,16 @@ export function columnsOf(d: SharedData): Float64Array[] {
   return Array.from({ length: d.nFeatures }, (_, f) => d.x.subarray(f * d.n, (f + 1) * d.n));
 }
 
+/** Copies columns of n values each into shared memory. */
+export function shareColumns(columns: readonly Float64Array[], n: number): SharedColumns {
+  const x = new Float64Array(new SharedArrayBuffer(8 * n * Math.max(1, columns.length)));
+  columns.forEach((c, f) => {
+    if (c.length !== n) throw new RangeError(`fold column ${f} has ${c.length} values, expected ${n}`);
+    x.set(c, f * n);
+  });
+  return { nFeatures: columns.length, x };
+}
+
 export function runFold(task: FoldTask): FoldOutput {
   const { data, fold, params } = task;
   let nValid = 0;
@@ -61,6 +79,7 @@ export function runFold(task: FoldTask): FoldOutput {
     else train[a++] = i;
   }
   const columns = columnsOf(data);
+  if (task.extra !== undefined) for (let f = 0; f < task.extra.nFeatures; f++) columns.push(task.extra.x.subarray(f * data.n, (f + 1) * data.n));
   const t0 = performance.now();
   const model = fitGbdt({ columns, y: data.y }, params, train);
   const fitMs = performance.now() - t0;
