@@ -3,9 +3,8 @@
  * steps, in one shape whatever keeps it (runs folder, Redis, or later an MLflow tracking server),
  * so the summary and the report never know where the numbers came from.
  */
-import type { ResolvedSweep } from '../config/types.js';
 import type { FlatParams } from '../core/params.js';
-import type { TrialState } from '../core/trial.js';
+import type { Goal, TrialState } from '../core/trial.js';
 import { LocalSweepStore } from '../coordinator/file-store.js';
 import type { TrialStore } from '../coordinator/store.js';
 import type { SweepMeta } from '../coordinator/types.js';
@@ -22,9 +21,16 @@ export interface CompareTrial {
   readonly endedAt?: string;
 }
 
+/** What a comparison needs of a sweep (a ResolvedSweep is one; a tracker may only know this much). */
+export interface SweepInfo {
+  readonly name?: string;
+  readonly parameters: ReadonlyArray<{ readonly name: string; readonly path: readonly string[] }>;
+  readonly metric?: { readonly name: string; readonly goal: Goal };
+}
+
 export interface CompareData {
-  readonly sweep: ResolvedSweep;
-  readonly meta: SweepMeta;
+  readonly sweep: SweepInfo;
+  readonly meta: Pick<SweepMeta, 'id' | 'source'>;
   /** In trial-number order. */
   readonly trials: readonly CompareTrial[];
 }

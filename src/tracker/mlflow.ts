@@ -7,6 +7,8 @@
  *    open resumes the run instead of making a twin. Also `mlflow.runName`, `mlflow.note.content`
  *    (notes: the run's description), `mlflow.source.name`, `sweep_id` (group), and `tag.<name>` =
  *    "true" per RunInit tag: MLflow tags are key/value, and the prefix keeps user tags off ours.
+ *    A sweep trial's run also carries `ff.sweep.name`, `ff.sweep.metric`, `ff.sweep.goal` and
+ *    `ff.sweep.parameters` (JSON list), so `ff compare --mlflow` can work from MLflow alone.
  *  - params: config flattened with dots; keys and values cut to MLflow's limits, a cut value ending
  *    in a note of how much was cut, so one long value never fails the run. Params are write-once.
  *  - metrics: one point per (key, step, timestamp); non-finite values as protobuf JSON writes them
@@ -92,6 +94,7 @@ class MlflowRunSink implements RemoteRunSink {
         { key: 'mlflow.source.name', value: 'feature-forge' },
         { key: 'ff.run_id', value: init.runId },
         ...(init.group !== undefined ? [{ key: 'sweep_id', value: init.group }] : []),
+        ...sweepTags(init),
         ...(init.notes !== undefined && init.notes !== '' ? [{ key: 'mlflow.note.content', value: init.notes }] : []),
         ...(init.tags ?? []).map((t) => ({ key: `tag.${t}`, value: 'true' })),
       ];
@@ -288,6 +291,17 @@ function unique(key: string, taken: Set<string>): string {
   for (let i = 2; taken.has(k); i++) k = `${key.slice(0, LIMITS.key - String(i).length - 1)}_${i}`;
   taken.add(k);
   return k;
+}
+
+/** The sweep's metric and parameter names, for `ff compare --from mlflow` (MLflow keeps no sweep). */
+function sweepTags(init: RunInit): WireTag[] {
+  const s = init.sweep;
+  if (s === undefined) return [];
+  return [
+    ...(s.name !== undefined ? [{ key: 'ff.sweep.name', value: s.name }] : []),
+    ...(s.metric !== undefined ? [{ key: 'ff.sweep.metric', value: s.metric.name }, { key: 'ff.sweep.goal', value: s.metric.goal }] : []),
+    { key: 'ff.sweep.parameters', value: JSON.stringify(s.parameters) },
+  ];
 }
 
 function uniqueTags(tags: readonly WireTag[]): WireTag[] {

@@ -28,6 +28,16 @@ export interface RunInit {
   readonly notes?: string;
   /** Folder of this run's local journal (default `<runsDir>/tracking/<project>/<runId>`). */
   readonly dir?: string;
+  /** The sweep a trial's run belongs to, recorded so runs can be compared from the tracker alone. */
+  readonly sweep?: SweepRecord;
+}
+
+export interface SweepRecord {
+  readonly id: string;
+  readonly name?: string;
+  readonly metric?: { readonly name: string; readonly goal: 'minimize' | 'maximize' };
+  /** The sweep's parameter names (flat, dotted). */
+  readonly parameters: readonly string[];
 }
 
 export type ArtifactType = 'dataset' | 'model' | 'plot' | 'json' | 'table' | 'file' | (string & {});

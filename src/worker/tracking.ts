@@ -33,6 +33,12 @@ export async function openTrialRun(tracker: Tracker, job: TrialJob, sweep: Resol
     config: job.config,
     ...(sweep?.description !== undefined ? { notes: sweep.description } : {}),
     dir: join(trialDir, `run${suffix}`),
+    sweep: {
+      id: job.sweepId,
+      ...(sweep?.name !== undefined ? { name: sweep.name } : {}),
+      ...(sweep?.metric !== undefined ? { metric: { name: sweep.metric.name, goal: sweep.metric.goal } } : {}),
+      parameters: sweep?.parameters.map((p) => p.name) ?? Object.keys(job.params),
+    },
   });
   return {
     run,

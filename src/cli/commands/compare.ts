@@ -16,7 +16,10 @@ import {
   type GroupSummary,
 } from '../../compare/summarize.js';
 import type { RedisTrialStore } from '../../store/redis-store.js';
+import { mlflowSource } from '../../compare/mlflow-source.js';
+import { MlflowClient } from '../../tracker/mlflow-client.js';
 import { JSON_OPTION, RUNS_DIR_OPTION, runsDir } from '../common.js';
+import { settings } from '../settings.js';
 import { handle } from '../errors.js';
 import { fmtNumber, table } from '../output.js';
 import { openRedisStore, REDIS_OPTIONS, redisConfigured, type RedisArgs } from '../redis.js';
@@ -31,6 +34,8 @@ interface Args extends RedisArgs {
   json: boolean;
   html?: string;
   'runs-dir'?: string;
+  mlflow?: boolean;
+  experiment?: string;
 }
 
 const DEFAULT_BY = 'router_strategy';
@@ -193,15 +198,19 @@ export const compareCommand = {
         goal: { type: 'string', choices: ['maximize', 'minimize'] as const, describe: 'Which way is better', defaultDescription: "the sweep's metric.goal" },
         'round-metric': { type: 'string', describe: 'The <m> of round_k/<m> plotted per round', defaultDescription: 'test_auc when logged, else the metric step by step' },
         html: { type: 'string', describe: 'Where to write the HTML report', defaultDescription: '<runs-dir>/<sweep>/compare-<by>.html' },
+        mlflow: { type: 'boolean', describe: 'Also look in MLflow (MLFLOW_TRACKING_URI); on by default when the tracker is mlflow and the URI is set' },
+        experiment: { type: 'string', describe: 'MLflow experiment to look in', defaultDescription: 'settings tracker.project, $MLFLOW_EXPERIMENT_NAME or feature-forge' },
         ...RUNS_DIR_OPTION,
         ...REDIS_OPTIONS,
         ...JSON_OPTION,
       })
       .example('$0 compare k3x9', 'router strategies of sweep k3x9… side by side, best first')
+      .example('MLFLOW_TRACKING_URI=http://mlflow:5000 $0 compare k3x9 --mlflow --experiment malmas', 'from the runs the workers tracked in MLflow')
       .example('$0 compare k3x9 --by n_rounds --metric final/improvement --goal maximize', 'another parameter and metric')
       .example('$0 compare k3x9 --redis redis://queue-host:6379 --json', 'a distributed sweep, as JSON')
       .epilogue(
-        'The sweep is looked up in the runs folder first, then in Redis when --redis or REDIS_URL is set. ' +
+        'The sweep is looked up in the runs folder first, then in Redis when --redis or REDIS_URL is set, then in MLflow when --mlflow is given ' +
+          '(or the tracker is mlflow and MLFLOW_TRACKING_URI is set; MLflow gives each run\'s last values, so curves are per round only). ' +
           "Improvement per trial: the logged final/improvement, else the metric minus final/base_auc; cost: llm/total_cost_usd. " +
           'Failed, queued and running trials count in "trials" (finished/all) but not in means, sums or bests. ' +
           'The report path is printed on stderr. Exit codes: 0 ok, 1 failure (e.g. Redis unreachable, or no trial has a value to compare), ' +
@@ -219,7 +228,24 @@ export const compareCommand = {
         store = await openRedisStore(args, () => undefined, 3000);
         data = await findIn(storeSource(store, location), args.sweep);
       }
-      if (data === undefined) throw sweepNotFound(args.sweep, { dir, ...(store ? { redis: location } : {}), redisConfigured: useRedis }, EXIT.usage);
+      const s = settings();
+      const useMlflow = args.mlflow ?? (s.tracker.backend === 'mlflow' && (process.env['MLFLOW_TRACKING_URI'] ?? '') !== '');
+      let mlflowWhere: string | undefined;
+      if (data === undefined && useMlflow) {
+        const experiment = args.experiment ?? s.tracker.project ?? process.env['MLFLOW_EXPERIMENT_NAME'] ?? 'feature-forge';
+        const source = mlflowSource(new MlflowClient({ timeoutMs: s.tracker.timeoutMs }), experiment);
+        mlflowWhere = source.location;
+        location = source.location;
+        data = await findIn(source, args.sweep).catch((err: unknown) => {
+          // an experiment that does not exist is "not found here", like a folder without the sweep
+          if (err instanceof FFError && err.code === 'FF_NOT_FOUND') return undefined;
+          throw err;
+        });
+      }
+      if (data === undefined) {
+        const e = sweepNotFound(args.sweep, { dir, ...(store ? { redis: redisLocation(args) } : {}), redisConfigured: useRedis }, EXIT.usage);
+        throw mlflowWhere !== undefined ? new FFError(e.code, `${e.message}, nor in ${mlflowWhere}`, EXIT.usage) : e;
+      }
 
       return reportComparison(data, args, dir, location);
     } finally {

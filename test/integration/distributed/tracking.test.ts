@@ -5,7 +5,7 @@
  * a worker from finishing its trial and exiting on SIGTERM.
  */
 import { join } from 'node:path';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT, runCli, tempDir } from '../../helpers/cli.js';
 import { startFakeMlflow, type FakeMlflow } from '../../helpers/fake-mlflow.js';
 import { Cluster, expectEachEndedOnce, SCENARIO_TIMEOUT, waitFor } from '../../helpers/procs.js';
 import { testPrefix, testRedisUrl } from '../../helpers/redis.js';
@@ -65,6 +65,25 @@ describe('distributed: trials tracked in MLflow', () => {
         const files = Object.keys(ml.artifactsOf(run!.runId));
         for (const f of ['generated_features', 'agent_memories', 'router_history', 'feature_importance']) expect(files.some((p) => p.startsWith(`${f}/`))).toBe(true);
         expect(files).toContain('feature_comparison.json');
+        expect(run!.tags.get('ff.sweep.metric')).toBe('final_auc');
+        expect(run!.tags.get('ff.sweep.goal')).toBe('maximize');
+      }
+
+      // ff compare from MLflow alone (an empty runs folder, no Redis)
+      const cmp = await runCli(['compare', id, '--mlflow', '--experiment', 'ff-e2e', '--json', '--runs-dir', tempDir(), '--html', join(tempDir(), 'r.html')], {
+        env: { MLFLOW_TRACKING_URI: ml.url, REDIS_URL: '' },
+      });
+      expect(cmp.stderr).not.toContain('error');
+      expect(cmp.code).toBe(0);
+      const j = JSON.parse(cmp.stdout) as { by: string; groups: Array<{ label: string; trials: { all: number }; metric: { n: number; mean: number } }> };
+      expect(j.by).toBe('router_strategy');
+      const byLabel = new Map(j.groups.map((g) => [g.label, g]));
+      for (const strategy of ['all', 'performance_driven']) {
+        const mine = trials.filter((t) => t.params['router_strategy'] === strategy).map((t) => t.lastMetrics!['final_auc'] as number);
+        const g = byLabel.get(strategy)!;
+        expect(g.trials.all).toBe(2);
+        expect(g.metric.n).toBe(2);
+        expect(g.metric.mean).toBeCloseTo((mine[0]! + mine[1]!) / 2, 9);
       }
     }),
   SCENARIO_TIMEOUT);
