@@ -39,7 +39,7 @@ import { isConstant, modelColumn, modelMatrix, sameValues, valuesHash } from './
 import { MalmasMemory } from './memory.js';
 import { accuracy, fitGbdt, GbdtPool, nrmse, rocAuc, stratifiedKFold, kFold, type GbdtParams } from './model/index.js';
 import { OfflineProposer } from './offline/index.js';
-import { Router, type RouterLlm, type RouterSelection, type RouterStrategy } from './router.js';
+import { checkRouterStrategy, Router, type RouterLlm, type RouterSelection, type RouterStrategy } from './router.js';
 import { FoldedEvaluator } from './evaluator.js';
 import { pairedGain, selectFinal } from './selection.js';
 import { AGENT_KINDS, type AgentKind, type FeatureProposal, type Proposer, type TokenUsage } from './types.js';
@@ -170,6 +170,7 @@ export async function runEngineer(table: Table, opts: EngineerOptions): Promise<
   if (!Number.isInteger(nFolds) || nFolds < 2 || nFolds > 20) throw new FFError('FF_USAGE', `nFolds = ${String(opts.nFolds)}: it must be an integer from 2 to 20`, EXIT.usage);
   const keepPerAgent = opts.keepPerAgent ?? ENGINEER_DEFAULTS.keepPerAgent;
   const agentsAllowed = checkAgents(opts.agents);
+  checkRouterStrategy(opts.router ?? ENGINEER_DEFAULTS.router, opts.routerLlm !== undefined);
   const proposer = opts.proposer ?? new OfflineProposer();
   const warnings: string[] = [];
   const warn = (message: string): void => {

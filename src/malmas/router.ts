@@ -14,7 +14,7 @@
  * no agent: we fall back to the best agent by mean gain and say so); `all` is a strategy of its own;
  * the data rules read the current columns at every round (persisted features included).
  */
-import { FFError } from '../core/errors.js';
+import { EXIT, FFError } from '../core/errors.js';
 import { AGENTS } from './agents/index.js';
 import { readColumns, type ColumnInfo } from './agents/columns.js';
 import { parseRouterAnswer, routerPrompt } from './agents/router-llm.js';
@@ -22,6 +22,16 @@ import type { Suitability } from './agents/spec.js';
 import { AGENT_KINDS, type AgentKind, type ProposalContext } from './types.js';
 
 export const ROUTER_STRATEGIES = ['data_driven', 'performance_driven', 'hybrid', 'all', 'llm'] as const;
+
+/** Throws a usage FFError for an unknown strategy, or for `llm` without a model to ask. */
+export function checkRouterStrategy(strategy: string, hasLlm: boolean): void {
+  if (!(ROUTER_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new FFError('FF_USAGE', `router strategy ${JSON.stringify(strategy)} is unknown; valid strategies: ${ROUTER_STRATEGIES.join(', ')}`, EXIT.usage);
+  }
+  if (strategy === 'llm' && !hasLlm) {
+    throw new FFError('FF_USAGE', 'router strategy "llm" needs a model to ask (an LLM: --llm openai, or llm_provider: openai in a sweep); the offline proposer cannot route: use hybrid to route without one', EXIT.usage);
+  }
+}
 export type RouterStrategy = (typeof ROUTER_STRATEGIES)[number];
 
 /** Asks a model (temperature 0.3 in MALMAS) and returns its raw answer. */
@@ -73,12 +83,7 @@ export class Router {
 
   constructor(private readonly opts: RouterOptions) {
     const s = opts.strategy ?? 'hybrid';
-    if (!(ROUTER_STRATEGIES as readonly string[]).includes(s)) {
-      throw new FFError('FF_USAGE', `router strategy ${JSON.stringify(s)} is unknown; valid strategies: ${ROUTER_STRATEGIES.join(', ')}`);
-    }
-    if (s === 'llm' && opts.llm === undefined) {
-      throw new FFError('FF_USAGE', 'router strategy "llm" needs a model to ask (the llm option); use hybrid to route without one');
-    }
+    checkRouterStrategy(s, opts.llm !== undefined);
     this.strategy = s;
     this.cols = readColumns(opts.columns);
   }

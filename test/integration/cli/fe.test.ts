@@ -60,3 +60,12 @@ describe('ff fe', () => {
     expect(r.stderr).toContain("'price'");
   });
 });
+
+describe('ff fe --router llm', () => {
+  it('without an LLM is refused before any work, saying how to get one', async () => {
+    const r = await runCli(['fe', '--data', 'titanic', '--router', 'llm', '--out', join(tempDir(), 'fe')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('router strategy "llm" needs a model to ask (an LLM: --llm openai');
+    expect(r.stderr).not.toContain('base CV');
+  });
+});
