@@ -12,6 +12,7 @@ import { MlflowClient, createMlflowBackend } from '../../../src/tracker/mlflow.j
 import { TrackerRemoteError } from '../../../src/tracker/sink.js';
 import type { MetricRow, RemoteRunSink } from '../../../src/tracker/sink.js';
 import type { RunInit } from '../../../src/tracker/types.js';
+import { remoteFailure } from './remote-error.js';
 
 let ml: FakeMlflow;
 let dir: string;
@@ -45,15 +46,7 @@ function rows(steps: number, keys: number, from = 0): MetricRow[] {
   }));
 }
 
-async function rejection(p: Promise<unknown>): Promise<TrackerRemoteError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TrackerRemoteError);
-    return err as TrackerRemoteError;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = remoteFailure;
 
 async function opened(sink: RemoteRunSink = backend().createRun(), over: Partial<RunInit> = {}): Promise<{ sink: RemoteRunSink; id: string }> {
   const { id } = await sink.open(init(over), sig());

@@ -14,6 +14,7 @@ import { appUrlFor, wandbRunId } from '../../../src/tracker/wandb-api.js';
 import { createWandbBackend } from '../../../src/tracker/wandb.js';
 import { startFakeWandb } from '../../helpers/fake-wandb.js';
 import type { FakeCall, FakeWandb } from '../../helpers/fake-wandb.js';
+import { remoteFailure } from './remote-error.js';
 
 let fake: FakeWandb;
 let dir: string;
@@ -38,15 +39,7 @@ function sink(opts: Parameters<typeof createWandbBackend>[0] = { entity: 'team',
   return createWandbBackend(opts).createRun();
 }
 
-async function failure(p: Promise<unknown>): Promise<TrackerRemoteError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TrackerRemoteError);
-    return err as TrackerRemoteError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = remoteFailure;
 
 const streams = (): FakeCall[] => fake.calls.filter((c) => c.kind === 'file_stream' && c.status === 200);
 const historyOffsets = (): number[] => streams().flatMap((c) => {
