@@ -47,7 +47,7 @@ export function openRedis(spec: RedisConnectionSpec, blocking: boolean, onError:
   };
 }
 
-/** Deletes every key under `prefix:` with SCAN + UNLINK (never FLUSHDB); returns how many. */
+/** Deletes every key under `prefix:` with SCAN + UNLINK (never a flush of the whole database); returns how many. */
 export async function unlinkPrefix(client: Redis, prefix: string): Promise<number> {
   let cursor = '0';
   let n = 0;

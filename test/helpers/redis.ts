@@ -1,6 +1,6 @@
 /**
  * Redis for integration tests: the URL of the suite's throwaway server (test/setup), unique key
- * prefixes per test, prefix-scoped cleanup (SCAN + UNLINK, never FLUSHDB), and a private
+ * prefixes per test, prefix-scoped cleanup (SCAN + UNLINK, never a whole-database flush), and a private
  * redis-server for tests that must kill and restart one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
