@@ -46,11 +46,14 @@ export class FoldedEvaluator {
   /** The training split with the persisted features fitted on all its rows. */
   private fullTable: Table;
   private readonly persisted: string[] = [];
+  /** The persisted features as model columns, per fold (built once at persist, read by every score). */
+  private readonly persistedColumns: Float64Array[][];
 
   constructor(private readonly o: EvaluatorOptions) {
     this.base = modelMatrix(o.train);
     this.foldRows = trainingRows(o.folds, o.nFolds);
     this.foldTables = this.foldRows.map(() => o.train);
+    this.persistedColumns = this.foldRows.map(() => []);
     this.fullTable = o.train;
   }
 
@@ -65,7 +68,7 @@ export class FoldedEvaluator {
 
   /** Scores of the original columns, the persisted features and `extra` (one column list per fold). */
   async score(extra?: ReadonlyArray<readonly Float64Array[]>): Promise<Scores> {
-    return this.cv(this.o.folds, (k) => [...this.generatedColumns(k), ...(extra?.[k] ?? [])]);
+    return this.cv(this.o.folds, (k) => [...this.persistedColumns[k]!, ...(extra?.[k] ?? [])]);
   }
 
   /** A candidate's column for each fold: fitted on the fold's training rows, applied to all rows. */
@@ -82,7 +85,11 @@ export class FoldedEvaluator {
     if (!compiled.ok) return undefined;
     const full = compiled.feature.fit(this.fullTable);
     this.fullTable = withColumn(this.fullTable, full.apply(this.fullTable, meta.name));
-    this.foldTables = this.foldTables.map((t, k) => withColumn(t, compiled.feature.fit(t, this.foldRows[k]).apply(t, meta.name)));
+    this.foldTables = this.foldTables.map((t, k) => {
+      const col = compiled.feature.fit(t, this.foldRows[k]).apply(t, meta.name);
+      this.persistedColumns[k]!.push(modelColumn(col)!);
+      return withColumn(t, col);
+    });
     this.persisted.push(meta.name);
     return full;
   }
@@ -99,11 +106,6 @@ export class FoldedEvaluator {
       return names.map((n) => modelColumn(t.columns.find((c) => c.name === n)!)!);
     });
     return this.cv(folds, (k) => perFold[k]!);
-  }
-
-  private generatedColumns(k: number): Float64Array[] {
-    const t = this.foldTables[k]!;
-    return this.persisted.map((n) => modelColumn(t.columns.find((c) => c.name === n)!)!);
   }
 
   private async cv(folds: Int32Array, foldColumns: (k: number) => readonly Float64Array[]): Promise<Scores> {
